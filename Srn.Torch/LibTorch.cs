@@ -1,0 +1,35 @@
+using Srn.Torch.Interop;
+
+namespace Srn.Torch;
+
+/// <summary>Library-wide settings and facts: seeds, threads, versions, the BLAS in use.</summary>
+public static class LibTorch
+{
+    /// <summary>The libtorch version the shim was built against, e.g. "1.13.0".</summary>
+    public static string Version => NativeMethods.TakeString(NativeMethods.srn_torch_version());
+
+    /// <summary>The native ABI version of the loaded shim.</summary>
+    public static int AbiVersion => NativeMethods.srn_abi_version();
+
+    /// <summary>Intra-op threads libtorch uses on the CPU. Same as <c>torch.get_num_threads</c> / <c>torch.set_num_threads</c>.</summary>
+    /// <exception cref="TorchException">When set to less than 1.</exception>
+    public static int NumThreads
+    {
+        get => NativeMethods.srn_get_num_threads();
+        set => NativeMethods.Check(NativeMethods.srn_set_num_threads(value));
+    }
+
+    /// <summary>The shared object that provides <c>sgemm_</c> to libtorch (OpenBLAS is ~50x faster than the reference BLAS here).</summary>
+    public static string BlasLibrary
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.srn_blas_info(out var text));
+            return NativeMethods.TakeString(text);
+        }
+    }
+
+    /// <summary>Seeds every libtorch generator (CPU and CUDA). Same as <c>torch.manual_seed</c>.</summary>
+    /// <param name="seed">The seed.</param>
+    public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.srn_manual_seed(seed));
+}

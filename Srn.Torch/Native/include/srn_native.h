@@ -1,0 +1,153 @@
+/*
+ * srn_native.h — the one public C header of libsrn_native, Srn's shim over libtorch.
+ *
+ * Conventions (every export follows them; see Srn.Torch/Native/README.md):
+ *  - Plain C: opaque handles, fixed-width integers, no C++ type crosses the boundary.
+ *  - Every export catches std::exception and (...) and never lets an exception escape.
+ *  - A function returning a handle returns NULL on failure; a function returning int32_t
+ *    returns 0 on success and -1 on failure. After a failure, srn_last_error_take() gives the
+ *    message (thread-local), which the caller frees with srn_free_string().
+ *  - Every srn_tensor returned is a new owning handle; free it with srn_tensor_free().
+ *  - Optional tensor arguments accept NULL ("None").
+ *  - dtype arguments are c10::ScalarType codes (see srn_dtype below); -1 means "default".
+ *  - device arguments are (device_type, device_index): type 0 = CPU, 1 = CUDA; index -1 = current.
+ */
+#ifndef SRN_NATIVE_H
+#define SRN_NATIVE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define SRN_API __declspec(dllexport)
+#else
+#define SRN_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped whenever an export changes signature or meaning; checked by Srn.Torch at load. */
+#define SRN_ABI_VERSION 1
+
+typedef struct srn_tensor_s* srn_tensor;           /* owns one at::Tensor */
+typedef struct srn_tensor_list_s* srn_tensor_list; /* owns a std::vector<at::Tensor> */
+typedef struct srn_guard_s* srn_guard;             /* owns one RAII guard (no-grad, inference mode) */
+
+/* A PyTorch Scalar by value. kind: 0 = double (d), 1 = int64 (i), 2 = bool (i != 0). */
+typedef struct {
+  int32_t kind;
+  int32_t reserved;
+  int64_t i;
+  double d;
+} srn_scalar;
+
+/* c10::ScalarType codes used across the ABI. */
+enum srn_dtype {
+  SRN_UINT8 = 0, SRN_INT8 = 1, SRN_INT16 = 2, SRN_INT32 = 3, SRN_INT64 = 4,
+  SRN_FLOAT16 = 5, SRN_FLOAT32 = 6, SRN_FLOAT64 = 7, SRN_BOOL = 11, SRN_BFLOAT16 = 15
+};
+
+/* ===== errors, library ===================================================================== */
+SRN_API int32_t srn_abi_version(void);
+SRN_API char* srn_last_error_take(void); /* NULL when no error is pending */
+SRN_API void srn_free_string(char* s);
+SRN_API char* srn_torch_version(void);   /* free with srn_free_string */
+SRN_API int64_t srn_live_tensors(void);  /* srn_tensor handles currently alive */
+SRN_API int32_t srn_cuda_is_available(void);
+SRN_API int32_t srn_cuda_device_count(void);
+SRN_API int32_t srn_get_num_threads(void);
+SRN_API int32_t srn_set_num_threads(int32_t n);
+SRN_API int32_t srn_manual_seed(uint64_t seed);
+SRN_API int32_t srn_blas_info(char** out); /* which BLAS libtorch's matmul runs on; free *out */
+
+/* ===== tensor lifetime, metadata, data ====================================================== */
+SRN_API void srn_tensor_free(srn_tensor t);
+SRN_API int32_t srn_tensor_dim(srn_tensor t, int64_t* out);
+SRN_API int32_t srn_tensor_shape(srn_tensor t, int64_t* out, int32_t capacity);
+SRN_API int32_t srn_tensor_strides(srn_tensor t, int64_t* out, int32_t capacity);
+SRN_API int32_t srn_tensor_numel(srn_tensor t, int64_t* out);
+SRN_API int32_t srn_tensor_dtype(srn_tensor t, int32_t* out);
+SRN_API int32_t srn_tensor_device(srn_tensor t, int32_t* type, int32_t* index);
+SRN_API int32_t srn_tensor_is_contiguous(srn_tensor t, int32_t* out);
+/* Copies the values (row-major, converted to nothing: dtype must match) into dst of nbytes. */
+SRN_API int32_t srn_tensor_copy_to(srn_tensor t, void* dst, int64_t nbytes);
+/* New CPU tensor holding a copy of nbytes of data with the given shape and dtype. */
+SRN_API srn_tensor srn_tensor_from_data(const void* data, int64_t nbytes, const int64_t* shape,
+                                        int32_t ndim, int32_t dtype);
+SRN_API srn_tensor srn_tensor_alias(srn_tensor t); /* a second handle on the same tensor */
+SRN_API srn_tensor srn_tensor_to(srn_tensor t, int32_t dtype, int32_t device_type,
+                                 int32_t device_index, int32_t non_blocking, int32_t copy);
+SRN_API srn_tensor srn_tensor_clone(srn_tensor t);
+
+/* ===== tensor lists ========================================================================= */
+SRN_API void srn_tensor_list_free(srn_tensor_list l);
+SRN_API int32_t srn_tensor_list_size(srn_tensor_list l, int64_t* out);
+SRN_API srn_tensor srn_tensor_list_get(srn_tensor_list l, int64_t i); /* new handle */
+
+/* ===== creation ============================================================================= */
+SRN_API srn_tensor srn_zeros(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dev_type,
+                             int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_ones(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dev_type,
+                            int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_empty(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dev_type,
+                             int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_full(const int64_t* shape, int32_t ndim, srn_scalar value, int32_t dtype,
+                            int32_t dev_type, int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_arange(srn_scalar start, srn_scalar end, srn_scalar step, int32_t dtype,
+                              int32_t dev_type, int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_linspace(double start, double end, int64_t steps, int32_t dtype,
+                                int32_t dev_type, int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_eye(int64_t n, int64_t m, int32_t dtype, int32_t dev_type,
+                           int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_rand(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dev_type,
+                            int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_randn(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t dev_type,
+                             int32_t dev_index, int32_t requires_grad);
+SRN_API srn_tensor srn_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim,
+                               int32_t dtype, int32_t dev_type, int32_t dev_index);
+SRN_API srn_tensor srn_randperm(int64_t n, int32_t dtype, int32_t dev_type, int32_t dev_index);
+/* like: 0 = zeros_like, 1 = ones_like, 2 = empty_like, 3 = rand_like, 4 = randn_like */
+SRN_API srn_tensor srn_like(srn_tensor t, int32_t kind, int32_t dtype);
+SRN_API srn_tensor srn_full_like(srn_tensor t, srn_scalar value, int32_t dtype);
+
+/* ===== autograd ============================================================================= */
+SRN_API int32_t srn_requires_grad(srn_tensor t, int32_t* out);
+SRN_API int32_t srn_set_requires_grad(srn_tensor t, int32_t value);
+SRN_API int32_t srn_is_leaf(srn_tensor t, int32_t* out);
+SRN_API srn_tensor srn_grad(srn_tensor t, int32_t* has_grad); /* NULL + has_grad=0 when none */
+SRN_API int32_t srn_set_grad(srn_tensor t, srn_tensor grad);  /* grad may be NULL: clears it */
+SRN_API int32_t srn_backward(srn_tensor t, srn_tensor gradient, int32_t retain_graph,
+                             int32_t create_graph);
+SRN_API int32_t srn_retain_grad(srn_tensor t);
+SRN_API srn_tensor srn_detach(srn_tensor t);
+SRN_API int32_t srn_detach_(srn_tensor t);
+SRN_API int32_t srn_grad_enabled(int32_t* out);
+/* kind: 0 = no-grad, 1 = enable-grad, 2 = inference mode. Free on the creating thread. */
+SRN_API srn_guard srn_guard_new(int32_t kind);
+SRN_API void srn_guard_free(srn_guard g);
+SRN_API int32_t srn_is_inference_mode(int32_t* out);
+
+/* ===== views, shapes, indexing ============================================================ */
+/* (area: shape) */
+
+/* ===== elementwise math, matmul ============================================================= */
+/* (area: math) */
+
+/* ===== reductions =========================================================================== */
+/* (area: reduce) */
+
+/* ===== in-place ============================================================================= */
+/* (area: inplace) */
+
+/* ===== functional (nn) ====================================================================== */
+/* (area: functional) */
+
+/* ===== losses =============================================================================== */
+/* (area: losses) */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SRN_NATIVE_H */

@@ -1,0 +1,137 @@
+// Errors, version, threads, seeds, and library-wide queries.
+#include "common.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <ATen/Version.h>
+#include <torch/version.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+
+namespace srn {
+
+std::atomic<int64_t> live_tensors{0};
+
+namespace {
+thread_local std::string last_error;
+thread_local bool has_error = false;
+}  // namespace
+
+void set_last_error(const char* message) {
+  last_error = message != nullptr ? message : "";
+  has_error = true;
+}
+
+char* copy_string(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out == nullptr) return nullptr;
+  std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+
+at::ScalarType dtype_of(int32_t code) {
+  switch (code) {
+    case SRN_UINT8: return at::kByte;
+    case SRN_INT8: return at::kChar;
+    case SRN_INT16: return at::kShort;
+    case SRN_INT32: return at::kInt;
+    case SRN_INT64: return at::kLong;
+    case SRN_FLOAT16: return at::kHalf;
+    case SRN_FLOAT32: return at::kFloat;
+    case SRN_FLOAT64: return at::kDouble;
+    case SRN_BOOL: return at::kBool;
+    case SRN_BFLOAT16: return at::kBFloat16;
+    default: throw std::invalid_argument("unsupported dtype code " + std::to_string(code));
+  }
+}
+
+at::Device device_of(int32_t type, int32_t index) {
+  if (index < -1 || index > 127) throw std::invalid_argument("invalid device index " + std::to_string(index));
+  switch (type) {
+    case 0: return at::Device(at::kCPU);
+    case 1:
+      if (!at::hasCUDA()) {
+        throw std::runtime_error(
+            "CUDA device requested, but this libtorch build has no CUDA support or no GPU is visible; "
+            "rebuild the shim against a CUDA libtorch (see README, GPU setup) or use the CPU");
+      }
+      return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+    default: throw std::invalid_argument("unsupported device type " + std::to_string(type));
+  }
+}
+
+at::TensorOptions options_of(int32_t dtype, int32_t dev_type, int32_t dev_index, int32_t requires_grad) {
+  at::TensorOptions o = at::TensorOptions().device(device_of(dev_type, dev_index));
+  if (dtype >= 0) o = o.dtype(dtype_of(dtype));
+  // requires_grad is applied by the caller after creation: factory functions of ATen ignore it.
+  (void)requires_grad;
+  return o;
+}
+
+}  // namespace srn
+
+extern "C" {
+
+int32_t srn_abi_version(void) { return SRN_ABI_VERSION; }
+
+char* srn_last_error_take(void) {
+  if (!srn::has_error) return nullptr;
+  srn::has_error = false;
+  char* out = srn::copy_string(srn::last_error);
+  srn::last_error.clear();
+  return out;
+}
+
+void srn_free_string(char* s) { std::free(s); }
+
+char* srn_torch_version(void) { return srn::copy_string(TORCH_VERSION); }
+
+int64_t srn_live_tensors(void) { return srn::live_tensors.load(std::memory_order_relaxed); }
+
+int32_t srn_cuda_is_available(void) {
+  try {
+    return at::hasCUDA() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+int32_t srn_cuda_device_count(void) {
+  try {
+    return at::hasCUDA() ? static_cast<int32_t>(at::getNumGPUs()) : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+int32_t srn_get_num_threads(void) {
+  try {
+    return at::get_num_threads();
+  } catch (...) {
+    return 1;
+  }
+}
+
+int32_t srn_set_num_threads(int32_t n) {
+  SRN_STATUS(if (n < 1) throw std::invalid_argument("thread count must be >= 1, got " + std::to_string(n));
+             at::set_num_threads(n);)
+}
+
+int32_t srn_manual_seed(uint64_t seed) { SRN_STATUS(at::manual_seed(seed);) }
+
+int32_t srn_blas_info(char** out) {
+  SRN_STATUS(
+      if (out == nullptr) throw std::invalid_argument("null output pointer");
+      // Which shared object provides the BLAS symbol libtorch's CPU matmul calls.
+      Dl_info info{};
+      void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+      std::string where = "unknown";
+      if (sym != nullptr && dladdr(sym, &info) != 0 && info.dli_fname != nullptr) where = info.dli_fname;
+      char resolved[4096];
+      if (where != "unknown" && realpath(where.c_str(), resolved) != nullptr) where = resolved;
+      *out = srn::copy_string(where);)
+}
+
+}  // extern "C"
