@@ -1,7 +1,7 @@
 // Elementwise math (unary and binary, by op code), activations, softmax, matrix products, einsum.
 #include "common.h"
 
-#include <ATen/ExpandUtils.h>
+#include <ATen/CPUFunctions.h>
 
 using srn::scalar_of;
 using srn::tensor_of;
@@ -63,7 +63,27 @@ void unary_(at::Tensor& x, int32_t op) {
   }
 }
 
+// Plain CPU tensors that need no autograd can skip the dispatcher: at::cpu::add and friends are
+// ATen's own structured CPU kernels (same type promotion, same kernel, same result) without the
+// autograd and dispatch layers, which are most of the cost of an op on a few elements.
+bool direct_cpu(const at::Tensor& t) {
+  return t.is_cpu() && t.layout() == at::kStrided && !t.is_quantized() && !t.has_names() && !t.is_conj() &&
+         !t.is_neg() && !t._is_zerotensor();
+}
+
+bool direct_cpu(const at::Tensor& a, const at::Tensor& b) {
+  return direct_cpu(a) && direct_cpu(b) && !(at::GradMode::is_enabled() && (a.requires_grad() || b.requires_grad()));
+}
+
 at::Tensor binary(const at::Tensor& a, const at::Tensor& b, int32_t op) {
+  if (op <= 3 && direct_cpu(a, b)) {
+    switch (op) {
+      case 0: return at::cpu::add(a, b);
+      case 1: return at::cpu::sub(a, b);
+      case 2: return at::cpu::mul(a, b);
+      default: return at::cpu::div(a, b);
+    }
+  }
   switch (op) {
     case 0: return at::add(a, b);
     case 1: return at::sub(a, b);
