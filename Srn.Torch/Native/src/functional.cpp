@@ -22,7 +22,8 @@ at::IntArrayRef optional_pair_of(const int64_t* values) {
 void require_dim(const at::Tensor& x, int64_t lo, int64_t hi, const char* op) {
   const auto d = x.dim();
   if (d < lo || d > hi) {
-    std::string expected = lo == hi ? std::to_string(lo) + "-d" : std::to_string(lo) + "-d or " + std::to_string(hi) + "-d";
+    const std::string expected =
+        lo == hi ? std::to_string(lo) + "-d" : std::to_string(lo) + "-d or " + std::to_string(hi) + "-d";
     throw std::invalid_argument(std::string(op) + ": expected a " + expected + " input, got " + std::to_string(d) +
                                 "-d input of shape " + c10::str(x.sizes()));
   }
@@ -37,6 +38,20 @@ std::vector<int64_t> adaptive_size(const at::Tensor& x, const int64_t* output_si
     if (out[i] < 0) out[i] = x.size(x.dim() - 2 + static_cast<int64_t>(i));
   }
   return out;
+}
+
+// F.batch_norm's _verify_batch_size: training needs more than one value per channel.
+void verify_batch_size(const at::Tensor& x) {
+  if (x.dim() < 2) {
+    throw std::invalid_argument("batch_norm: expected an input of at least 2 dimensions (N, C, ...), got shape " +
+                                c10::str(x.sizes()));
+  }
+  int64_t per_channel = x.size(0);
+  for (int64_t d = 2; d < x.dim(); ++d) per_channel *= x.size(d);
+  if (per_channel == 1) {
+    throw std::invalid_argument("batch_norm: expected more than 1 value per channel when training, got input size " +
+                                c10::str(x.sizes()));
+  }
 }
 
 std::vector<at::Tensor> pair_list(std::tuple<at::Tensor, at::Tensor> r) {
@@ -103,19 +118,7 @@ srn_tensor srn_conv2d(srn_tensor input, srn_tensor weight, srn_tensor bias, cons
 srn_tensor srn_batch_norm(srn_tensor input, srn_tensor running_mean, srn_tensor running_var, srn_tensor weight,
                           srn_tensor bias, int32_t training, double momentum, double eps) {
   SRN_TENSOR(const auto& x = tensor_of(input);
-             if (training != 0) {
-               // F.batch_norm's _verify_batch_size.
-               if (x.dim() < 2) {
-                 throw std::invalid_argument("batch_norm: expected an input of at least 2 dimensions (N, C, ...), got shape " +
-                                             c10::str(x.sizes()));
-               }
-               int64_t per_channel = x.size(0);
-               for (int64_t d = 2; d < x.dim(); ++d) per_channel *= x.size(d);
-               if (per_channel == 1) {
-                 throw std::invalid_argument("batch_norm: expected more than 1 value per channel when training, got input size " +
-                                             c10::str(x.sizes()));
-               }
-             }
+             if (training != 0) verify_batch_size(x);
              return at::batch_norm(x, optional_tensor(weight), optional_tensor(bias), optional_tensor(running_mean),
                                    optional_tensor(running_var), training != 0, momentum, eps, true);)
 }
@@ -165,7 +168,8 @@ srn_tensor srn_linear(srn_tensor input, srn_tensor weight, srn_tensor bias) {
 
 srn_tensor srn_dropout(srn_tensor input, double p, int32_t training) {
   SRN_TENSOR(if (!(p >= 0.0 && p <= 1.0)) {
-               throw std::invalid_argument("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
+               throw std::invalid_argument("dropout probability has to be between 0 and 1, but got " +
+                                           std::to_string(p));
              }
              return at::dropout(tensor_of(input), p, training != 0);)
 }
