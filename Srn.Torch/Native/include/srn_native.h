@@ -195,9 +195,55 @@ SRN_API int32_t srn_lerp_(srn_tensor t, srn_tensor end, srn_tensor weight, doubl
 
 /* ===== functional (nn) ====================================================================== */
 /* (area: functional) */
+/* Two-element arrays (h, w) for 2-d sizes; see Srn.Torch/Functional.cs for the PyTorch semantics. */
+SRN_API srn_tensor srn_conv2d(srn_tensor input, srn_tensor weight, srn_tensor bias, const int64_t* stride,
+                              const int64_t* padding, const int64_t* dilation, int64_t groups);
+/* Updates running_mean/running_var in place when training (and they are given). */
+SRN_API srn_tensor srn_batch_norm(srn_tensor input, srn_tensor running_mean, srn_tensor running_var,
+                                  srn_tensor weight, srn_tensor bias, int32_t training, double momentum,
+                                  double eps);
+SRN_API srn_tensor srn_layer_norm(srn_tensor input, const int64_t* normalized_shape, int32_t ndim,
+                                  srn_tensor weight, srn_tensor bias, double eps);
+/* stride NULL = kernel_size (PyTorch's None). */
+SRN_API srn_tensor srn_max_pool2d(srn_tensor input, const int64_t* kernel_size, const int64_t* stride,
+                                  const int64_t* padding, const int64_t* dilation, int32_t ceil_mode);
+/* List of two: output, int64 indices. */
+SRN_API srn_tensor_list srn_max_pool2d_with_indices(srn_tensor input, const int64_t* kernel_size,
+                                                    const int64_t* stride, const int64_t* padding,
+                                                    const int64_t* dilation, int32_t ceil_mode);
+/* divisor_override 0 = none. */
+SRN_API srn_tensor srn_avg_pool2d(srn_tensor input, const int64_t* kernel_size, const int64_t* stride,
+                                  const int64_t* padding, int32_t ceil_mode, int32_t count_include_pad,
+                                  int64_t divisor_override);
+/* A negative output size keeps that input size (PyTorch's None). */
+SRN_API srn_tensor srn_adaptive_avg_pool2d(srn_tensor input, const int64_t* output_size);
+SRN_API srn_tensor_list srn_adaptive_max_pool2d(srn_tensor input, const int64_t* output_size); /* output, indices */
+SRN_API srn_tensor srn_linear(srn_tensor input, srn_tensor weight, srn_tensor bias);
+SRN_API srn_tensor srn_dropout(srn_tensor input, double p, int32_t training);
+/* mode: 0 nearest, 1 bilinear, 2 bicubic, 3 area, 4 nearest-exact. size NULL: scale_h/scale_w used.
+ * align_corners: -1 = None. recompute_scale_factor: 0/1. */
+SRN_API srn_tensor srn_interpolate(srn_tensor input, const int64_t* size, double scale_h, double scale_w,
+                                   int32_t mode, int32_t align_corners, int32_t recompute_scale_factor);
+/* mode: 0 bilinear, 1 nearest, 2 bicubic; padding_mode: 0 zeros, 1 border, 2 reflection. */
+SRN_API srn_tensor srn_grid_sample(srn_tensor input, srn_tensor grid, int32_t mode, int32_t padding_mode,
+                                   int32_t align_corners);
+/* mode: 0 constant (value used), 1 reflect, 2 replicate, 3 circular. */
+SRN_API srn_tensor srn_pad(srn_tensor input, const int64_t* pad, int32_t npad, int32_t mode, double value);
+SRN_API srn_tensor srn_cosine_similarity(srn_tensor x1, srn_tensor x2, int64_t dim, double eps);
+SRN_API srn_tensor srn_normalize(srn_tensor input, double p, int64_t dim, double eps);
+SRN_API srn_tensor srn_one_hot(srn_tensor input, int64_t num_classes);
 
 /* ===== losses =============================================================================== */
 /* (area: losses) */
+/* reduction: 0 none, 1 mean, 2 sum (srn_kl_div also 3 batchmean). Optional tensors may be NULL. */
+SRN_API srn_tensor srn_binary_cross_entropy(srn_tensor input, srn_tensor target, srn_tensor weight,
+                                            int32_t reduction);
+SRN_API srn_tensor srn_binary_cross_entropy_with_logits(srn_tensor input, srn_tensor target, srn_tensor weight,
+                                                        srn_tensor pos_weight, int32_t reduction);
+SRN_API srn_tensor srn_cross_entropy(srn_tensor input, srn_tensor target, srn_tensor weight, int64_t ignore_index,
+                                     int32_t reduction, double label_smoothing);
+SRN_API srn_tensor srn_kl_div(srn_tensor input, srn_tensor target, int32_t reduction, int32_t log_target);
+SRN_API srn_tensor srn_mse_loss(srn_tensor input, srn_tensor target, int32_t reduction);
 
 #ifdef __cplusplus
 }
