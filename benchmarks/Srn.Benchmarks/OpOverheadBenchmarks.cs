@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using Srn.Torch;
 
 namespace Srn.Benchmarks;
@@ -8,7 +7,7 @@ namespace Srn.Benchmarks;
 /// Per-op cost through Srn.Torch: the managed call, the P/Invoke, libtorch's dispatcher and the kernel.
 /// benchmarks/torch_ops.py measures the same ops in PyTorch's Python API in the same run.
 /// </summary>
-[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 5, iterationCount: 15)]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
 [MemoryDiagnoser]
 public class OpOverheadBenchmarks
 {
@@ -59,7 +58,7 @@ public class OpOverheadBenchmarks
     [Benchmark]
     public void Conv2dSmall()
     {
-        using var y = Functional.Conv2d(convInput, convWeight, convBias, padding: [1, 1]);
+        using var y = Functional.Conv2d(convInput, convWeight, convBias, padding: 1);
     }
 
     /// <summary>512x512 float matrix product: BLAS-bound.</summary>
