@@ -12,6 +12,12 @@ namespace Srn.Torch;
 /// a forgotten tensor is freed by the finalizer eventually, but native memory is not visible to the GC.
 /// Using a disposed tensor throws <see cref="ObjectDisposedException"/>. A tensor is not thread-safe
 /// for concurrent mutation, like PyTorch's.
+/// <para>
+/// Arithmetic operators broadcast like PyTorch's. A <see cref="long"/> scalar keeps integer tensors integral
+/// (<c>t + 1</c>), a <see cref="double"/> promotes them to float32 (<c>t + 1.5</c>). Comparison operators
+/// return bool tensors; <c>==</c> and <c>!=</c> are deliberately not overloaded (they keep reference
+/// equality, which collections and null checks rely on): use <see cref="Eq(Tensor)"/> and <see cref="Ne(Tensor)"/>.
+/// </para>
 /// </remarks>
 public sealed partial class Tensor : IDisposable
 {

@@ -181,12 +181,65 @@ SRN_API int32_t srn_index_put_scalar_(srn_tensor t, const int32_t* kinds, const 
 
 /* ===== elementwise math, matmul ============================================================= */
 /* (area: math) */
+/* Unary ops by code: 0 neg, 1 exp, 2 log, 3 sqrt, 4 abs, 5 sigmoid, 6 tanh, 7 relu, 8 logsigmoid,
+   9 sign, 10 floor, 11 ceil, 12 round, 13 reciprocal, 14 rsqrt, 15 log1p, 16 expm1, 17 sin, 18 cos,
+   19 logical_not, 20 isnan, 21 square, 22 erf, 23 trunc, 24 isfinite, 25 silu, 26 gelu, 27 log2. */
+SRN_API srn_tensor srn_unary(srn_tensor t, int32_t op);
+/* In place; codes as above (those with an in-place form in ATen). */
+SRN_API int32_t srn_unary_(srn_tensor t, int32_t op);
+/* Binary ops by code: 0 add, 1 sub, 2 mul, 3 div, 4 pow, 5 eq, 6 ne, 7 lt, 8 le, 9 gt, 10 ge,
+   11 maximum, 12 minimum, 13 remainder, 14 logical_and, 15 logical_or, 16 logical_xor,
+   17 floor_divide, 18 atan2. */
+SRN_API srn_tensor srn_binary(srn_tensor a, srn_tensor b, int32_t op);
+/* a OP s, or s OP a when reversed != 0 (sub, div, pow, remainder and comparisons honour the order). */
+SRN_API srn_tensor srn_binary_scalar(srn_tensor a, srn_scalar s, int32_t op, int32_t reversed);
+SRN_API srn_tensor srn_add_alpha(srn_tensor a, srn_tensor b, srn_scalar alpha);
+SRN_API srn_tensor srn_clamp(srn_tensor t, srn_scalar min, int32_t has_min, srn_scalar max, int32_t has_max);
+SRN_API srn_tensor srn_clamp_tensor(srn_tensor t, srn_tensor min, srn_tensor max);
+SRN_API srn_tensor srn_softplus(srn_tensor t, double beta, double threshold);
+SRN_API srn_tensor srn_leaky_relu(srn_tensor t, double negative_slope);
+/* log != 0 gives log_softmax; dtype -1 keeps the input's. */
+SRN_API srn_tensor srn_softmax(srn_tensor t, int64_t dim, int32_t log, int32_t dtype);
+/* kind: 0 matmul, 1 bmm, 2 mm, 3 outer, 4 dot */
+SRN_API srn_tensor srn_matmul(srn_tensor a, srn_tensor b, int32_t kind);
+SRN_API srn_tensor srn_einsum(const char* equation, const srn_tensor* operands, int64_t n);
+SRN_API srn_tensor srn_lerp(srn_tensor a, srn_tensor end, srn_tensor weight, double weight_scalar);
 
 /* ===== reductions =========================================================================== */
 /* (area: reduce) */
+/* Reductions by code over all dims (ndims < 0) or the given dims: 0 sum, 1 mean, 2 amax, 3 amin,
+   4 logsumexp, 5 any, 6 all, 7 prod, 8 nansum. any/all/prod take at most one dim. */
+SRN_API srn_tensor srn_reduce(srn_tensor t, int32_t op, const int64_t* dims, int32_t ndims, int32_t keepdim);
+/* max/min along a dim: values and indices. */
+SRN_API int32_t srn_minmax_dim(srn_tensor t, int64_t dim, int32_t keepdim, int32_t is_min, srn_tensor* values,
+                               srn_tensor* indices);
+/* has_dim == 0: over the flattened tensor. is_min selects argmin. */
+SRN_API srn_tensor srn_argminmax(srn_tensor t, int64_t dim, int32_t has_dim, int32_t keepdim, int32_t is_min);
+/* is_std selects std; ndims < 0 reduces all dims. */
+SRN_API srn_tensor srn_var_std(srn_tensor t, const int64_t* dims, int32_t ndims, int32_t unbiased, int32_t keepdim,
+                               int32_t is_std);
+SRN_API srn_tensor srn_norm(srn_tensor t, double p, const int64_t* dims, int32_t ndims, int32_t keepdim);
+SRN_API int32_t srn_topk(srn_tensor t, int64_t k, int64_t dim, int32_t largest, int32_t sorted, srn_tensor* values,
+                         srn_tensor* indices);
+SRN_API int32_t srn_sort(srn_tensor t, int64_t dim, int32_t descending, int32_t stable, srn_tensor* values,
+                         srn_tensor* indices);
+SRN_API srn_tensor srn_argsort(srn_tensor t, int64_t dim, int32_t descending, int32_t stable);
+/* kind: 0 cumsum, 1 cumprod */
+SRN_API srn_tensor srn_cumulative(srn_tensor t, int64_t dim, int32_t kind);
 
 /* ===== in-place ============================================================================= */
 /* (area: inplace) */
+/* In-place binary ops (codes 0 add, 1 sub, 2 mul, 3 div, 4 pow); alpha scales b for add and sub. */
+SRN_API int32_t srn_binary_(srn_tensor a, srn_tensor b, int32_t op, srn_scalar alpha);
+SRN_API int32_t srn_binary_scalar_(srn_tensor a, srn_scalar s, int32_t op);
+SRN_API int32_t srn_addcmul_(srn_tensor t, srn_tensor t1, srn_tensor t2, srn_scalar value);
+SRN_API int32_t srn_addcdiv_(srn_tensor t, srn_tensor t1, srn_tensor t2, srn_scalar value);
+SRN_API int32_t srn_copy_(srn_tensor dst, srn_tensor src, int32_t non_blocking);
+SRN_API int32_t srn_zero_(srn_tensor t);
+SRN_API int32_t srn_fill_(srn_tensor t, srn_scalar value);
+SRN_API int32_t srn_clamp_(srn_tensor t, srn_scalar min, int32_t has_min, srn_scalar max, int32_t has_max);
+/* weight tensor, or (weight == NULL) the scalar weight */
+SRN_API int32_t srn_lerp_(srn_tensor t, srn_tensor end, srn_tensor weight, double weight_scalar);
 
 /* ===== functional (nn) ====================================================================== */
 /* (area: functional) */

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Srn.Experiments.Demo;
+
+namespace Srn.Experiments;
+
+/// <summary>The <c>srn</c> command.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("srn: multi-label image classification experiments (SRN, KD-WSD, DSRB) on libtorch.");
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}
