@@ -14,6 +14,7 @@ public sealed partial class Tensor
     /// <returns>The selected elements.</returns>
     /// <exception cref="ArgumentNullException">When the indices or the assigned value are null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">For the C# index <c>^0</c>.</exception>
+    /// <exception cref="ArgumentException">When the indices hold more than one <see cref="TensorIndex.Ellipsis"/>.</exception>
     /// <exception cref="TorchException">When an index is out of range, there are too many indices, an index tensor has a
     /// wrong dtype, or the value does not broadcast to the selection.</exception>
     /// <remarks>Languages without C# indexers see this as the property <c>At</c>.</remarks>
@@ -29,6 +30,7 @@ public sealed partial class Tensor
     /// <returns>The selection: a view for integers, slices, ellipsis and new axes; a copy when a tensor index is involved.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="indices"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">For the C# index <c>^0</c>.</exception>
+    /// <exception cref="ArgumentException">When the indices hold more than one <see cref="TensorIndex.Ellipsis"/>.</exception>
     /// <exception cref="TorchException">When an index is out of range or an index tensor is neither int64 nor bool.</exception>
     public Tensor Index(params TensorIndex[] indices)
     {
@@ -47,6 +49,7 @@ public sealed partial class Tensor
     /// <returns>This tensor.</returns>
     /// <exception cref="ArgumentNullException">When an argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">For the C# index <c>^0</c>.</exception>
+    /// <exception cref="ArgumentException">When the indices hold more than one <see cref="TensorIndex.Ellipsis"/>.</exception>
     /// <exception cref="TorchException">When an index is out of range, the value does not broadcast to the selection,
     /// or this is a leaf that requires grad.</exception>
     public Tensor IndexPut_(TensorIndex[] indices, Tensor value)
@@ -65,6 +68,7 @@ public sealed partial class Tensor
     /// <returns>This tensor.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="indices"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">For the C# index <c>^0</c>.</exception>
+    /// <exception cref="ArgumentException">When the indices hold more than one <see cref="TensorIndex.Ellipsis"/>.</exception>
     /// <exception cref="TorchException">When an index is out of range, or this is a leaf that requires grad.</exception>
     public Tensor IndexPut_(TensorIndex[] indices, double value)
     {
@@ -151,7 +155,7 @@ public sealed partial class Tensor
     /// <param name="value">The fill value, converted to this tensor's dtype.</param>
     /// <returns>A new tensor.</returns>
     /// <exception cref="ArgumentNullException">When <paramref name="mask"/> is null.</exception>
-    /// <exception cref="TorchException">When the mask is not bool or does not broadcast.</exception>
+    /// <exception cref="TorchException">When the mask is not bool (libtorch itself would ignore a float mask) or does not broadcast.</exception>
     public Tensor MaskedFill(Tensor mask, double value)
     {
         ArgumentNullException.ThrowIfNull(mask);
@@ -163,7 +167,7 @@ public sealed partial class Tensor
     /// <param name="value">A 0-dim tensor.</param>
     /// <returns>A new tensor.</returns>
     /// <exception cref="ArgumentNullException">When an argument is null.</exception>
-    /// <exception cref="TorchException">When the mask is not bool or does not broadcast, or the value is not 0-dim.</exception>
+    /// <exception cref="TorchException">When the mask is not bool (libtorch itself would ignore a float mask) or does not broadcast, or the value is not 0-dim.</exception>
     public Tensor MaskedFill(Tensor mask, Tensor value)
     {
         ArgumentNullException.ThrowIfNull(mask);
@@ -276,9 +280,15 @@ public sealed partial class Tensor
     {
         var kinds = new int[indices.Length];
         var values = new long[3 * indices.Length];
+        var ellipses = 0;
         for (var k = 0; k < indices.Length; k++)
         {
             var ix = indices[k];
+            if (ix.Kind == TensorIndexKind.Ellipsis && ++ellipses > 1)
+            {
+                throw new ArgumentException($"an index can only have a single ellipsis (...); index {k} is a second one", nameof(indices));
+            }
+
             if (ix.Kind == TensorIndexKind.PastEnd)
             {
                 throw new ArgumentOutOfRangeException(nameof(indices), $"index {k} is ^0, which is past the last element of any dimension (the last element is ^1)");

@@ -14,19 +14,22 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from fixturelib import Cases  # noqa: E402
 
 
-def put(index, value_is_tensor=True):
-    """t[index] = v as a differentiable function: clone, then assign."""
-    if value_is_tensor:
-        def f(x, v):
-            y = x.clone()
-            y[index] = v
-            return y
-    else:
-        def f(x):
-            y = x.clone()
-            y[index] = 7.5
-            return y
+def put(index):
+    """x[index] = v as a differentiable function of x and v: clone, then assign. index is a callable
+    that builds the index from the index-tensor inputs (which sit between x and v)."""
+    def f(x, *rest):
+        *index_inputs, v = rest
+        y = x.clone()
+        y[index(*index_inputs)] = v
+        return y
     return f
+
+
+def put_scalar(x):
+    """x[1, 1:3] = 7.5 on a clone."""
+    y = x.clone()
+    y[1, 1:3] = 7.5
+    return y
 
 
 def main():
@@ -159,15 +162,15 @@ def main():
     c.add("idx_nonzero_tuple", lambda x, m: x[m.nonzero(as_tuple=True)], x34, mask34)
 
     # ----- indexing (put), as clone-then-assign so gradients flow to x and v -----
-    c.add("put_slice", put((slice(1, None), slice(None, 2))), x34, r(2, 2))
-    c.add("put_broadcast_rows", put(slice(1, 3)), x34, r(4))
-    c.add("put_mask", put(mask34), x34, torch.tensor(0.75))
-    c.add("put_tensor_index", put(torch.tensor([2, 0])), x34, r(2, 4))
-    c.add("put_ellipsis", put((Ellipsis, 0)), x234, r(2, 3))
-    c.add("put_scalar", put((1, slice(1, 3)), value_is_tensor=False), x34)
-    c.add("put_from_end", put((slice(-2, None), -1)), x34, r(2))
-    c.add("put_two_tensors", put((torch.tensor([0, 2]), torch.tensor([3, 1]))), x34, r(2))
-    c.add("put_int", put((slice(None), 0)), c.randint(0, 9, 3, 4), torch.tensor([5, 6, 7]), grad=False)
+    c.add("put_slice", put(lambda: (slice(1, None), slice(None, 2))), x34, r(2, 2))
+    c.add("put_broadcast_rows", put(lambda: slice(1, 3)), x34, r(4))
+    c.add("put_mask", put(lambda m: m), x34, mask34, torch.tensor(0.75))
+    c.add("put_tensor_index", put(lambda i: i), x34, torch.tensor([2, 0]), r(2, 4))
+    c.add("put_ellipsis", put(lambda: (Ellipsis, 0)), x234, r(2, 3))
+    c.add("put_scalar", put_scalar, x34)
+    c.add("put_from_end", put(lambda: (slice(-2, None), -1)), x34, r(2))
+    c.add("put_two_tensors", put(lambda i, j: (i, j)), x34, torch.tensor([0, 2]), torch.tensor([3, 1]), r(2))
+    c.add("put_int", put(lambda: (slice(None), 0)), c.randint(0, 9, 3, 4), torch.tensor([5, 6, 7]), grad=False)
 
     c.save(os.path.join(os.path.dirname(os.path.abspath(__file__)), "shape.safetensors"))
 

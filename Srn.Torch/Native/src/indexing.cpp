@@ -11,6 +11,13 @@ using srn::tensor_of;
 
 namespace {
 
+// libtorch 1.13 silently ignores a floating-point mask in masked_fill; reject anything but bool.
+const at::Tensor& bool_mask(srn_tensor h) {
+  const auto& m = tensor_of(h);
+  TORCH_CHECK(m.scalar_type() == at::kBool, "masked_fill: the mask must be a bool tensor, got ", m.scalar_type());
+  return m;
+}
+
 constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
 
 c10::optional<int64_t> bound_of(int64_t v) {
@@ -83,11 +90,11 @@ srn_tensor srn_scatter_add(srn_tensor t, int64_t dim, srn_tensor index, srn_tens
 }
 
 srn_tensor srn_masked_fill(srn_tensor t, srn_tensor mask, srn_scalar value) {
-  SRN_TENSOR(return tensor_of(t).masked_fill(tensor_of(mask), scalar_of(value));)
+  SRN_TENSOR(return tensor_of(t).masked_fill(bool_mask(mask), scalar_of(value));)
 }
 
 srn_tensor srn_masked_fill_tensor(srn_tensor t, srn_tensor mask, srn_tensor value) {
-  SRN_TENSOR(return tensor_of(t).masked_fill(tensor_of(mask), tensor_of(value));)
+  SRN_TENSOR(return tensor_of(t).masked_fill(bool_mask(mask), tensor_of(value));)
 }
 
 srn_tensor srn_where(srn_tensor cond, srn_tensor x, srn_scalar xs, srn_tensor y, srn_scalar ys) {
