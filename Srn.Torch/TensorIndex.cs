@@ -12,6 +12,7 @@ namespace Srn.Torch;
 /// A C# <see cref="System.Index"/> from the end, <c>^k</c>, is the negative index <c>-k</c>; in a
 /// <see cref="System.Range"/>, an end of <c>^0</c> means "to the end" (<c>None</c>).
 /// A tensor index is borrowed, not owned: keep it alive until the indexing call returns.
+/// <c>default(TensorIndex)</c> is <see cref="NewAxis"/>.
 /// </remarks>
 public readonly struct TensorIndex : IEquatable<TensorIndex>
 {
