@@ -130,6 +130,54 @@ SRN_API int32_t srn_is_inference_mode(int32_t* out);
 
 /* ===== views, shapes, indexing ============================================================ */
 /* (area: shape) */
+/* Views and shape changes. Integer arrays are (pointer, count); dims may be negative. */
+SRN_API srn_tensor srn_view(srn_tensor t, const int64_t* shape, int32_t ndim);
+SRN_API srn_tensor srn_reshape(srn_tensor t, const int64_t* shape, int32_t ndim);
+SRN_API srn_tensor srn_permute(srn_tensor t, const int64_t* dims, int32_t ndim);
+SRN_API srn_tensor srn_transpose(srn_tensor t, int64_t dim0, int64_t dim1);
+SRN_API srn_tensor srn_flatten(srn_tensor t, int64_t start_dim, int64_t end_dim);
+SRN_API srn_tensor srn_squeeze(srn_tensor t);                 /* every dimension of size 1 */
+SRN_API srn_tensor srn_squeeze_dim(srn_tensor t, int64_t dim);
+SRN_API srn_tensor srn_unsqueeze(srn_tensor t, int64_t dim);
+SRN_API srn_tensor srn_expand(srn_tensor t, const int64_t* shape, int32_t ndim); /* -1 keeps a size */
+SRN_API srn_tensor srn_expand_as(srn_tensor t, srn_tensor other);
+SRN_API srn_tensor srn_repeat(srn_tensor t, const int64_t* repeats, int32_t n);
+SRN_API srn_tensor srn_contiguous(srn_tensor t);
+SRN_API srn_tensor srn_flip(srn_tensor t, const int64_t* dims, int32_t n);
+/* n_dims == 0: roll the flattened tensor by shifts[0] and restore the shape. */
+SRN_API srn_tensor srn_roll(srn_tensor t, const int64_t* shifts, int32_t n_shifts, const int64_t* dims,
+                            int32_t n_dims);
+SRN_API srn_tensor srn_narrow(srn_tensor t, int64_t dim, int64_t start, int64_t length);
+/* Joining and splitting; the pieces of a split are views. */
+SRN_API srn_tensor srn_cat(const srn_tensor* tensors, int64_t n, int64_t dim);
+SRN_API srn_tensor srn_stack(const srn_tensor* tensors, int64_t n, int64_t dim);
+SRN_API srn_tensor_list srn_split(srn_tensor t, int64_t split_size, int64_t dim);
+SRN_API srn_tensor_list srn_split_sizes(srn_tensor t, const int64_t* sizes, int32_t n, int64_t dim);
+SRN_API srn_tensor_list srn_chunk(srn_tensor t, int64_t chunks, int64_t dim);
+/* Gather/scatter family (out of place). */
+SRN_API srn_tensor srn_index_select(srn_tensor t, int64_t dim, srn_tensor index);
+SRN_API srn_tensor srn_gather(srn_tensor t, int64_t dim, srn_tensor index);
+SRN_API srn_tensor srn_scatter(srn_tensor t, int64_t dim, srn_tensor index, srn_tensor src);
+SRN_API srn_tensor srn_scatter_value(srn_tensor t, int64_t dim, srn_tensor index, srn_scalar value);
+SRN_API srn_tensor srn_scatter_add(srn_tensor t, int64_t dim, srn_tensor index, srn_tensor src);
+SRN_API srn_tensor srn_masked_fill(srn_tensor t, srn_tensor mask, srn_scalar value);
+SRN_API srn_tensor srn_masked_fill_tensor(srn_tensor t, srn_tensor mask, srn_tensor value); /* 0-dim value */
+/* where(cond, x, y); x (or y) NULL means "use xs (or ys)", a Scalar. */
+SRN_API srn_tensor srn_where(srn_tensor cond, srn_tensor x, srn_scalar xs, srn_tensor y, srn_scalar ys);
+SRN_API srn_tensor srn_nonzero(srn_tensor t); /* [n, ndim] int64 */
+SRN_API srn_tensor_list srn_nonzero_tuple(srn_tensor t);
+/* Python-style indexing t[i0, i1, ...]: n indices given as parallel arrays.
+ * kinds[k]: 0 = None (new axis), 1 = Ellipsis, 2 = integer (values[3k]), 3 = bool (values[3k] != 0),
+ *           4 = slice (values[3k], values[3k+1], values[3k+2] = start, stop, step; INT64_MIN for a
+ *               start or stop means None), 5 = tensor (tensors[k]: int64 indices or bool mask).
+ * values has 3 * n entries; tensors has n entries (NULL where kinds[k] != 5). */
+SRN_API srn_tensor srn_index(srn_tensor t, const int32_t* kinds, const int64_t* values,
+                             const srn_tensor* tensors, int32_t n);
+/* In place t[indices] = value (broadcast); index_put_ with the same index encoding. */
+SRN_API int32_t srn_index_put_(srn_tensor t, const int32_t* kinds, const int64_t* values,
+                               const srn_tensor* tensors, int32_t n, srn_tensor value);
+SRN_API int32_t srn_index_put_scalar_(srn_tensor t, const int32_t* kinds, const int64_t* values,
+                                      const srn_tensor* tensors, int32_t n, srn_scalar value);
 
 /* ===== elementwise math, matmul ============================================================= */
 /* (area: math) */
