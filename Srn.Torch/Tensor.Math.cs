@@ -330,8 +330,8 @@ public sealed partial class Tensor
     public static Tensor Einsum(string equation, params Tensor[] operands)
     {
         ArgumentNullException.ThrowIfNull(equation);
-        using var handles = new HandleArray(operands);
-        return Wrap(NativeMethods.srn_einsum(equation, handles.Span, handles.Length));
+        using var borrowed = BorrowedHandles.Of(operands, nameof(operands));
+        return Wrap(NativeMethods.srn_einsum(equation, borrowed.Pointers, borrowed.Pointers.Length));
     }
 
     internal Tensor Unary(UnaryOp op) => Wrap(NativeMethods.srn_unary(Handle, op));
