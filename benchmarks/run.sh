@@ -5,7 +5,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$here/results"
 mkdir -p "$out"
-export SRN_BENCH_THREADS="${SRN_BENCH_THREADS:-$(nproc)}"
+# One intra-op thread by default: these benchmarks measure per-op cost, and on a 2-core machine OpenMP's
+# spinning threads contend with the .NET runtime's own (see README.md, open items). Override to compare.
+export SRN_BENCH_THREADS="${SRN_BENCH_THREADS:-1}"
 py=/usr/bin/python3
 "$py" -c 'import torch' 2>/dev/null || { echo "benchmarks need PyTorch for the side-by-side: sudo apt-get install python3-torch" >&2; exit 1; }
 
