@@ -15,30 +15,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>The size of each dimension. Same as <c>Tensor.shape</c>.</summary>
-    public long[] Shape
-    {
-        get
-        {
-            Span<long> buffer = stackalloc long[64];
-            var h = Handle;
-            NativeMethods.Check(NativeMethods.srn_tensor_shape(h, buffer, buffer.Length));
-            NativeMethods.Check(NativeMethods.srn_tensor_dim(h, out var d));
-            return buffer[..(int)d].ToArray();
-        }
-    }
+    public long[] Shape => ReadDims(static (h, buffer) => NativeMethods.srn_tensor_shape(h, buffer, buffer.Length));
 
     /// <summary>The element stride of each dimension. Same as <c>Tensor.stride()</c>.</summary>
-    public long[] Strides
-    {
-        get
-        {
-            Span<long> buffer = stackalloc long[64];
-            var h = Handle;
-            NativeMethods.Check(NativeMethods.srn_tensor_strides(h, buffer, buffer.Length));
-            NativeMethods.Check(NativeMethods.srn_tensor_dim(h, out var d));
-            return buffer[..(int)d].ToArray();
-        }
-    }
+    public long[] Strides => ReadDims(static (h, buffer) => NativeMethods.srn_tensor_strides(h, buffer, buffer.Length));
 
     /// <summary>The number of elements. Same as <c>Tensor.numel()</c>.</summary>
     public long NumEl
@@ -130,4 +110,16 @@ public sealed partial class Tensor
     /// <summary>A second managed handle on the same native tensor (shares data and autograd history).</summary>
     /// <returns>The alias; disposing it leaves this tensor alive.</returns>
     public Tensor Alias() => Wrap(NativeMethods.srn_tensor_alias(Handle));
+
+    private delegate int DimsReader(TensorHandle handle, Span<long> buffer);
+
+    /// <summary>Reads one value per dimension (libtorch allows at most 64 dimensions).</summary>
+    private long[] ReadDims(DimsReader read)
+    {
+        Span<long> buffer = stackalloc long[64];
+        var h = Handle;
+        NativeMethods.Check(read(h, buffer));
+        NativeMethods.Check(NativeMethods.srn_tensor_dim(h, out var d));
+        return buffer[..(int)d].ToArray();
+    }
 }

@@ -16,7 +16,7 @@ public sealed class ParityFixture : IDisposable
     /// <param name="relativePath">Path under Fixtures/, e.g. "Torch/math.safetensors".</param>
     public ParityFixture(string relativePath)
     {
-        Path = System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath);
+        Path = FullPath(relativePath);
         (tensors, var metadata) = SafeTensors.Read(Path);
         Cases = metadata.TryGetValue("cases", out var names) && names.Length > 0 ? names.Split(',') : [];
     }
@@ -27,23 +27,17 @@ public sealed class ParityFixture : IDisposable
     /// <summary>The case names in the order the script recorded them.</summary>
     public IReadOnlyList<string> Cases { get; }
 
-    /// <summary>Case names of a fixture, for <c>TestCaseSource</c> (read from the header only).</summary>
+    /// <summary>Case names of a fixture, for <c>TestCaseSource</c>.</summary>
     /// <param name="relativePath">Path under Fixtures/.</param>
     /// <returns>The case names.</returns>
     public static IEnumerable<string> CaseNames(string relativePath)
     {
-        var dir = System.IO.Path.GetDirectoryName(typeof(ParityFixture).Assembly.Location)!;
-        using var f = new ParityFixture(System.IO.Path.Combine(dir, "Fixtures", relativePath), absolute: true);
+        using var f = new ParityFixture(relativePath);
         return f.Cases.ToArray();
     }
 
-    private ParityFixture(string absolutePath, bool absolute)
-    {
-        _ = absolute;
-        Path = absolutePath;
-        (tensors, var metadata) = SafeTensors.Read(Path);
-        Cases = metadata.TryGetValue("cases", out var names) && names.Length > 0 ? names.Split(',') : [];
-    }
+    private static string FullPath(string relativePath) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(ParityFixture).Assembly.Location)!, "Fixtures", relativePath);
 
     /// <summary>The recorded tensor with this full key (e.g. "add/in0").</summary>
     /// <param name="key">The key.</param>
