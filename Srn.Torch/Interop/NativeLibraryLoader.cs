@@ -70,10 +70,22 @@ internal static class NativeLibraryLoader
         }
     }
 
-    private static IntPtr LoadAndCheck(Assembly assembly, DllImportSearchPath? searchPath)
+    private static IntPtr LoadAndCheck(Assembly assembly, DllImportSearchPath? searchPath) =>
+        LoadFirst(CandidatePaths(), assembly, searchPath);
+
+    /// <summary>
+    /// Loads the first path that holds a shim of the expected ABI version; then, if <paramref name="assembly"/>
+    /// is given, tries the platform's default search (LD_LIBRARY_PATH, NuGet's runtimes/ layout via deps.json).
+    /// </summary>
+    /// <param name="paths">Candidate files, in order.</param>
+    /// <param name="assembly">The importing assembly for the default search, or null to skip it.</param>
+    /// <param name="searchPath">The import's search flags.</param>
+    /// <returns>The library handle.</returns>
+    /// <exception cref="DllNotFoundException">When nothing loads: the message lists every path with its reason and what to install.</exception>
+    internal static IntPtr LoadFirst(IEnumerable<string> paths, Assembly? assembly, DllImportSearchPath? searchPath)
     {
         var failures = new StringBuilder();
-        foreach (var path in CandidatePaths())
+        foreach (var path in paths)
         {
             if (!File.Exists(path))
             {
@@ -81,31 +93,54 @@ internal static class NativeLibraryLoader
                 continue;
             }
 
-            try
+            if (TryLoadChecked(() => NativeLibrary.Load(path), path, failures, out var handle))
             {
-                var handle = NativeLibrary.Load(path);
-                CheckAbi(handle, path);
                 return handle;
             }
-            catch (DllNotFoundException e)
+        }
+
+        if (assembly is not null)
+        {
+            if (NativeLibrary.TryLoad(FileName, assembly, searchPath, out var fallback))
             {
-                failures.Append("  ").Append(path).Append(": ").AppendLine(e.Message);
+                if (TryLoadChecked(() => fallback, FileName, failures, out var handle))
+                {
+                    return handle;
+                }
+            }
+            else
+            {
+                failures.Append("  ").Append(FileName).AppendLine(" on the default library search path: not found");
             }
         }
 
-        // Last: the platform's default search (LD_LIBRARY_PATH, NuGet's runtimes/ layout via deps.json).
-        if (NativeLibrary.TryLoad(FileName, assembly, searchPath, out var fallback))
-        {
-            CheckAbi(fallback, FileName);
-            return fallback;
-        }
-
-        failures.Append("  ").Append(FileName).AppendLine(" on the default library search path: not found");
         throw new DllNotFoundException(
             "Srn.Torch could not load its native library libsrn_native.so. Tried:" + Environment.NewLine + failures +
             "It needs libtorch and OpenBLAS: on Debian/Ubuntu run `sudo apt-get install libtorch-dev libopenblas0-pthread " +
-            "cmake g++`, then build with `./srn build` (or `dotnet build`, which compiles the shim). " +
+            "cmake g++ make`, then build with `./srn build` (or `dotnet build`, which compiles the shim). " +
             $"To use another build of the shim, set {PathVariable} to its full path.");
+    }
+
+    private static bool TryLoadChecked(Func<IntPtr> load, string path, StringBuilder failures, out IntPtr handle)
+    {
+        handle = IntPtr.Zero;
+        try
+        {
+            handle = load();
+            CheckAbi(handle, path);
+            return true;
+        }
+        catch (DllNotFoundException e)
+        {
+            if (handle != IntPtr.Zero)
+            {
+                NativeLibrary.Free(handle);
+                handle = IntPtr.Zero;
+            }
+
+            failures.Append("  ").Append(path).Append(": ").AppendLine(e.Message);
+            return false;
+        }
     }
 
     private static void CheckAbi(IntPtr handle, string path)
