@@ -281,6 +281,9 @@ SRN_API srn_tensor srn_cosine_similarity(srn_tensor x1, srn_tensor x2, int64_t d
 SRN_API srn_tensor srn_normalize(srn_tensor input, double p, int64_t dim, double eps);
 SRN_API srn_tensor srn_one_hot(srn_tensor input, int64_t num_classes);
 
+/* ===== random fills, init, linear algebra =================================================== */
+/* (area: init) */
+
 /* ===== losses =============================================================================== */
 /* (area: losses) */
 /* reduction: 0 none, 1 mean, 2 sum (srn_kl_div also 3 batchmean). Optional tensors may be NULL. */
