@@ -283,6 +283,16 @@ SRN_API srn_tensor srn_one_hot(srn_tensor input, int64_t num_classes);
 
 /* ===== random fills, init, linear algebra =================================================== */
 /* (area: init) */
+/* In-place random fills from the global generator (same sequence as PyTorch's for the same seed). */
+SRN_API int32_t srn_uniform_(srn_tensor t, double from, double to);
+SRN_API int32_t srn_normal_(srn_tensor t, double mean, double std);
+SRN_API int32_t srn_bernoulli_(srn_tensor t, double p);
+/* Replaces the data of t (keeping the handle, its autograd identity and requires_grad), as `t.data = src`. */
+SRN_API int32_t srn_set_data(srn_tensor t, srn_tensor src);
+/* Reduced QR decomposition: torch.linalg.qr(a, mode='reduced'). */
+SRN_API int32_t srn_linalg_qr(srn_tensor a, srn_tensor* q, srn_tensor* r);
+/* torch.diagonal(t, offset, dim1, dim2) (a view). */
+SRN_API srn_tensor srn_diagonal(srn_tensor t, int64_t offset, int64_t dim1, int64_t dim2);
 
 /* ===== losses =============================================================================== */
 /* (area: losses) */
