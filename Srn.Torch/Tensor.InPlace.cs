@@ -15,7 +15,12 @@ public sealed partial class Tensor
     /// <summary>this += value. Same as <c>Tensor.add_(value)</c>.</summary>
     /// <param name="value">The scalar.</param>
     /// <returns>This tensor.</returns>
-    public Tensor Add_(double value) => InPlace(value, BinaryOp.Add);
+    public Tensor Add_(double value) => InPlace(NativeScalar.From(value), BinaryOp.Add);
+
+    /// <summary>this += value with an integer scalar (integer tensors accept it). Same as <c>Tensor.add_(value)</c>.</summary>
+    /// <param name="value">The scalar.</param>
+    /// <returns>This tensor.</returns>
+    public Tensor Add_(long value) => InPlace(NativeScalar.From(value), BinaryOp.Add);
 
     /// <summary>this -= alpha · other. Same as <c>Tensor.sub_(other, alpha=alpha)</c>.</summary>
     /// <param name="other">The subtrahend.</param>
@@ -26,7 +31,12 @@ public sealed partial class Tensor
     /// <summary>this -= value. Same as <c>Tensor.sub_(value)</c>.</summary>
     /// <param name="value">The scalar.</param>
     /// <returns>This tensor.</returns>
-    public Tensor Sub_(double value) => InPlace(value, BinaryOp.Sub);
+    public Tensor Sub_(double value) => InPlace(NativeScalar.From(value), BinaryOp.Sub);
+
+    /// <summary>this -= value with an integer scalar. Same as <c>Tensor.sub_(value)</c>.</summary>
+    /// <param name="value">The scalar.</param>
+    /// <returns>This tensor.</returns>
+    public Tensor Sub_(long value) => InPlace(NativeScalar.From(value), BinaryOp.Sub);
 
     /// <summary>this *= other. Same as <c>Tensor.mul_</c>.</summary>
     /// <param name="other">The factor.</param>
@@ -36,7 +46,12 @@ public sealed partial class Tensor
     /// <summary>this *= value. Same as <c>Tensor.mul_</c>.</summary>
     /// <param name="value">The scalar.</param>
     /// <returns>This tensor.</returns>
-    public Tensor Mul_(double value) => InPlace(value, BinaryOp.Mul);
+    public Tensor Mul_(double value) => InPlace(NativeScalar.From(value), BinaryOp.Mul);
+
+    /// <summary>this *= value with an integer scalar. Same as <c>Tensor.mul_(value)</c>.</summary>
+    /// <param name="value">The scalar.</param>
+    /// <returns>This tensor.</returns>
+    public Tensor Mul_(long value) => InPlace(NativeScalar.From(value), BinaryOp.Mul);
 
     /// <summary>this /= other. Same as <c>Tensor.div_</c>.</summary>
     /// <param name="other">The divisor.</param>
@@ -46,12 +61,12 @@ public sealed partial class Tensor
     /// <summary>this /= value. Same as <c>Tensor.div_</c>.</summary>
     /// <param name="value">The scalar.</param>
     /// <returns>This tensor.</returns>
-    public Tensor Div_(double value) => InPlace(value, BinaryOp.Div);
+    public Tensor Div_(double value) => InPlace(NativeScalar.From(value), BinaryOp.Div);
 
     /// <summary>this = this^exponent. Same as <c>Tensor.pow_</c>.</summary>
     /// <param name="exponent">The exponent.</param>
     /// <returns>This tensor.</returns>
-    public Tensor Pow_(double exponent) => InPlace(exponent, BinaryOp.Pow);
+    public Tensor Pow_(double exponent) => InPlace(NativeScalar.From(exponent), BinaryOp.Pow);
 
     /// <summary>this += value · t1 · t2. Same as <c>Tensor.addcmul_</c>.</summary>
     /// <param name="tensor1">First factor.</param>
@@ -169,9 +184,9 @@ public sealed partial class Tensor
         return this;
     }
 
-    private Tensor InPlace(double value, BinaryOp op)
+    private Tensor InPlace(NativeScalar value, BinaryOp op)
     {
-        NativeMethods.Check(NativeMethods.srn_binary_scalar_(Handle, NativeScalar.From(value), op));
+        NativeMethods.Check(NativeMethods.srn_binary_scalar_(Handle, value, op));
         return this;
     }
 

@@ -105,6 +105,15 @@ public sealed class TensorCoreTests
     }
 
     [Test]
+    public void In_place_integer_scalars_keep_integer_tensors_integral()
+    {
+        using var counter = Tensor.Zeros([], ScalarType.Int64);
+        counter.Add_(1).Mul_(6).Sub_(2);
+        Assert.That(counter.Item<long>(), Is.EqualTo(4));
+        Assert.That(() => counter.Add_(0.5), Throws.TypeOf<TorchException>().With.Message.Contains("Long"));
+    }
+
+    [Test]
     public void ToString_shows_values_shape_dtype_and_device()
     {
         using var t = Tensor.FromArray(new float[] { 1, 2.5f, 3, 4 }, [2, 2]);
