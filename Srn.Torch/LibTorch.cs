@@ -29,6 +29,13 @@ public static class LibTorch
         }
     }
 
+    /// <summary>
+    /// Whether the shim raised glibc's mmap and trim thresholds at load (to 32 and 64 MiB, what glibc's dynamic rule
+    /// converges to in a Python process), so large tensors reuse freed memory instead of faulting in fresh pages.
+    /// False on non-glibc systems or when <c>SRN_KEEP_MALLOC_DEFAULTS</c> is set. See Native/README.md.
+    /// </summary>
+    public static bool AllocatorTuned => NativeMethods.srn_malloc_tuned() != 0;
+
     /// <summary>Seeds every libtorch generator (CPU and CUDA). Same as <c>torch.manual_seed</c>.</summary>
     /// <param name="seed">The seed.</param>
     public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.srn_manual_seed(seed));

@@ -52,6 +52,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void srn_free_string(IntPtr s);
     [LibraryImport(Lib)] internal static partial IntPtr srn_torch_version();
     [LibraryImport(Lib)] internal static partial long srn_live_tensors();
+    [LibraryImport(Lib)] internal static partial int srn_malloc_tuned();
     [LibraryImport(Lib)] internal static partial int srn_cuda_is_available();
     [LibraryImport(Lib)] internal static partial int srn_cuda_device_count();
     [LibraryImport(Lib)] internal static partial int srn_get_num_threads();

@@ -54,6 +54,7 @@ SRN_API char* srn_last_error_take(void); /* NULL when no error is pending */
 SRN_API void srn_free_string(char* s);
 SRN_API char* srn_torch_version(void);   /* free with srn_free_string */
 SRN_API int64_t srn_live_tensors(void);  /* srn_tensor handles currently alive */
+SRN_API int32_t srn_malloc_tuned(void);  /* 1 when glibc's mmap/trim thresholds were raised at load */
 SRN_API int32_t srn_cuda_is_available(void);
 SRN_API int32_t srn_cuda_device_count(void);
 SRN_API int32_t srn_get_num_threads(void);
