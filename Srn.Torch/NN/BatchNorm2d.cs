@@ -74,7 +74,9 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         {
             using (Autograd.NoGrad())
             {
-                NumBatchesTracked!.Add_(1);
+                // The counter is int64: a double scalar (Add_(double)) cannot be added to it in place.
+                using var next = NumBatchesTracked! + 1L;
+                NumBatchesTracked!.Copy_(next);
             }
 
             factor = Momentum ?? (1.0 / NumBatchesTracked!.Item<long>());
