@@ -63,8 +63,16 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     protected override bool IsOptionalStateKey(string localName) => localName == BatchesTracked;
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">When the input is not 4-D.</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        var dims = input.Dim;
+        if (dims != 4)
+        {
+            throw new ArgumentException($"BatchNorm2d expects 4D input [N, C, H, W] (got {dims}D input of shape [{string.Join(", ", input.Shape)}])", nameof(input));
+        }
+
         // Batch statistics in training (unless frozen) and whenever no running estimates are kept;
         // F.batch_norm updates the running estimates in place exactly when it uses batch statistics.
         var tracking = RunningMean is not null;
@@ -74,9 +82,7 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         {
             using (Autograd.NoGrad())
             {
-                // The counter is int64: a double scalar (Add_(double)) cannot be added to it in place.
-                using var next = NumBatchesTracked! + 1L;
-                NumBatchesTracked!.Copy_(next);
+                NumBatchesTracked!.Add_(1L);
             }
 
             factor = Momentum ?? (1.0 / NumBatchesTracked!.Item<long>());

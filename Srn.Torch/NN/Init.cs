@@ -118,6 +118,11 @@ public static class Init
     /// <returns>The tensor.</returns>
     public static Tensor KaimingUniform_(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
+        if (NotNull(tensor).NumEl == 0)
+        {
+            return tensor; // PyTorch warns "Initializing zero-element tensors is a no-op" and returns.
+        }
+
         var bound = Math.Sqrt(3.0) * KaimingStd(tensor, a, mode, nonlinearity);
         return tensor.Uniform_(-bound, bound);
     }
@@ -129,7 +134,7 @@ public static class Init
     /// <param name="nonlinearity">The non-linearity (Relu or LeakyRelu).</param>
     /// <returns>The tensor.</returns>
     public static Tensor KaimingNormal_(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu) =>
-        tensor.Normal_(0, KaimingStd(tensor, a, mode, nonlinearity));
+        NotNull(tensor).NumEl == 0 ? tensor : tensor.Normal_(0, KaimingStd(tensor, a, mode, nonlinearity));
 
     /// <summary>U(-b, b) with b = gain·√(6 / (fan_in + fan_out)). Same as <c>torch.nn.init.xavier_uniform_</c>.</summary>
     /// <param name="tensor">The tensor to fill (at least 2-D).</param>
@@ -193,11 +198,6 @@ public static class Init
     {
         var (fanIn, fanOut) = FanInAndFanOut(tensor);
         var fan = mode == FanMode.FanIn ? fanIn : fanOut;
-        if (fan == 0)
-        {
-            throw new ArgumentException("initialising a zero-element tensor is a no-op: its fan is 0", nameof(tensor));
-        }
-
         return CalculateGain(nonlinearity, a) / Math.Sqrt(fan);
     }
 

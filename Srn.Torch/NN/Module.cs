@@ -30,20 +30,14 @@ public abstract partial class Module : IDisposable
     /// <returns>(name, child) pairs.</returns>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => children.Select(kv => (kv.Key, kv.Value));
 
-    /// <summary>This module and every descendant, depth-first pre-order, with dotted names ("" for this one). Same as <c>Module.named_modules()</c>.</summary>
+    /// <summary>
+    /// This module and every descendant, depth-first pre-order, with dotted names ("" for this one); a module reachable
+    /// twice is listed once, under its first name. Same as <c>Module.named_modules()</c>.
+    /// </summary>
     /// <param name="prefix">Prefix for the names.</param>
     /// <returns>(name, module) pairs.</returns>
-    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
-    {
-        yield return (prefix, this);
-        foreach (var (name, child) in children)
-        {
-            foreach (var item in child.NamedModules(Join(prefix, name)))
-            {
-                yield return item;
-            }
-        }
-    }
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "") =>
+        WalkModules(prefix, new HashSet<Module>(ReferenceEqualityComparer.Instance));
 
     /// <summary>This module and every descendant, depth-first pre-order. Same as <c>Module.modules()</c>.</summary>
     /// <returns>The modules.</returns>
@@ -270,6 +264,23 @@ public abstract partial class Module : IDisposable
         var target = (parameters.TryGetValue(name, out var p) ? p : buffers.TryGetValue(name, out var b) ? b : null)
             ?? throw new KeyNotFoundException($"{GetType().Name} has no parameter or buffer '{name}'");
         target.SetData(value);
+    }
+
+    private IEnumerable<(string Name, Module Module)> WalkModules(string prefix, HashSet<Module> seen)
+    {
+        if (!seen.Add(this))
+        {
+            yield break;
+        }
+
+        yield return (prefix, this);
+        foreach (var (name, child) in children)
+        {
+            foreach (var item in child.WalkModules(Join(prefix, name), seen))
+            {
+                yield return item;
+            }
+        }
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
