@@ -9,6 +9,7 @@ internal static class AdamAlgorithm
     internal const string MaxExpAvgSq = "max_exp_avg_sq";
 
     internal static readonly string[] StateNames = [ExpAvg, ExpAvgSq, MaxExpAvgSq];
+    internal static readonly string[] RequiredNames = [ExpAvg, ExpAvgSq];
 
     internal static Dictionary<string, double> Defaults(double lr, (double Beta1, double Beta2)? betas, double eps, double weightDecay, bool amsgrad, bool maximize)
     {

@@ -54,6 +54,9 @@ public sealed class AdamW : Optimizer
     /// <summary>AdamW counts steps per parameter (for the bias corrections).</summary>
     protected override bool CountsSteps => true;
 
+    /// <summary>A parameter's saved state must have <c>exp_avg</c> and <c>exp_avg_sq</c>.</summary>
+    protected override IReadOnlyCollection<string> RequiredStateTensorNames => AdamAlgorithm.RequiredNames;
+
     /// <summary>Applies the update rule of <see cref="AdamW"/> to one parameter.</summary>
     /// <param name="group">The parameter's group.</param>
     /// <param name="parameter">θ.</param>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Srn.Torch.Optim;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class CosineAnnealingLR : LRScheduler
     {
         if (tMax <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(tMax), tMax, $"Expected positive integer T_max, but got {tMax}");
+            throw new ArgumentOutOfRangeException(nameof(tMax), tMax, string.Create(CultureInfo.InvariantCulture, $"Expected positive integer T_max, but got {tMax}"));
         }
 
         TMax = tMax;

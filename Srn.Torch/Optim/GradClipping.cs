@@ -21,7 +21,7 @@ public static class GradClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Tensor? total = null;
-        using (var scope = DisposeScope.Enter())
+        using (DisposeScope.Enter())
         {
             var grads = new List<Tensor>();
             foreach (var p in parameters)

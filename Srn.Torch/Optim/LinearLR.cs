@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Srn.Torch.Optim;
 
 /// <summary>
@@ -30,7 +32,7 @@ public sealed class LinearLR : LRScheduler
 
         if (totalIters <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(totalIters), totalIters, $"Expected positive integer total_iters, but got {totalIters}");
+            throw new ArgumentOutOfRangeException(nameof(totalIters), totalIters, string.Create(CultureInfo.InvariantCulture, $"Expected positive integer total_iters, but got {totalIters}"));
         }
 
         StartFactor = startFactor;

@@ -64,6 +64,10 @@ public abstract class Optimizer : IDisposable
     /// <summary>Whether this optimizer counts steps per parameter (<see cref="ParamState.Step"/>).</summary>
     protected abstract bool CountsSteps { get; }
 
+    /// <summary>The state tensors a parameter's saved state must have once it has any state (for example Adam's
+    /// <c>exp_avg</c> and <c>exp_avg_sq</c>); <see cref="LoadStateDict"/> names the missing ones. None by default.</summary>
+    protected virtual IReadOnlyCollection<string> RequiredStateTensorNames => [];
+
     /// <summary>Adds a group; its unset options take the optimizer's defaults. Same as <c>optimizer.add_param_group</c>.</summary>
     /// <param name="group">The group.</param>
     /// <exception cref="ArgumentException">When a parameter is not a leaf, appears twice in the group, or is already in another group; or when an option is invalid.</exception>
@@ -384,6 +388,16 @@ public abstract class Optimizer : IDisposable
                     problems.Add($"'{Key(StatePrefix, i, name)}' has shape {Dims(value.Shape)}, parameter {i} has {Dims(shape)}");
                 }
             }
+
+            foreach (var name in RequiredStateTensorNames.Where(n => !entries.Any(e => e.Name == n)))
+            {
+                problems.Add($"'{Key(StatePrefix, i, name)}' is missing");
+            }
+
+            if (CountsSteps && !entries.Any(e => e.Name == StepName))
+            {
+                problems.Add($"'{Key(StatePrefix, i, StepName)}' is missing");
+            }
         }
 
         if (problems.Count > 0)
@@ -539,10 +553,16 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    /// <summary>Formats a number as Python's <c>str</c> would for messages.</summary>
+    /// <summary>Formats a number for messages as Python prints it (shortest round-trip digits, <c>1e-08</c>, <c>nan</c>, <c>inf</c>).</summary>
     /// <param name="value">The number.</param>
-    /// <returns>Its shortest round-trip text.</returns>
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    /// <returns>The text.</returns>
+    internal static string Format(double value) => value switch
+    {
+        double.NaN => "nan",
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        _ => value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e'),
+    };
 
     private static string Key(string prefix, long index, string name) => string.Create(CultureInfo.InvariantCulture, $"{prefix}{index}.{name}");
 

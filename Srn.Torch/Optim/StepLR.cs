@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Srn.Torch.Optim;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class StepLR : LRScheduler
     {
         if (stepSize <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"Expected positive integer step_size, but got {stepSize}");
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, string.Create(CultureInfo.InvariantCulture, $"Expected positive integer step_size, but got {stepSize}"));
         }
 
         StepSize = stepSize;
