@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Srn.Models;
 using Srn.Torch;
+using Srn.Torch.Optim;
 
 namespace Srn.Benchmarks;
 
@@ -29,8 +30,7 @@ internal static class TrainStep
         const int classes = 20;
         using var model = ModelRegistry.Create(name, classes);
         model.Train();
-        var parameters = model.Parameters().ToArray();
-        var momentum = new Tensor?[parameters.Length];
+        using var optimizer = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9, weightDecay: 1e-4);
         using var x = Tensor.Randn([batch, 3, size, size]);
         using var y = (Tensor.Rand([batch, classes]) < 0.3).To(ScalarType.Float32);
         var times = new List<double>();
@@ -40,10 +40,10 @@ internal static class TrainStep
             var clock = Stopwatch.StartNew();
             using (var scope = DisposeScope.Enter())
             {
-                model.ZeroGrad();
+                optimizer.ZeroGrad();
                 var loss = Functional.BinaryCrossEntropyWithLogits(model.Forward(x), y);
                 loss.Backward();
-                SgdStep(parameters, momentum, lr: 0.01, mu: 0.9, weightDecay: 1e-4);
+                optimizer.Step();
                 lossValue = loss.Item<float>();
             }
 
@@ -51,11 +51,6 @@ internal static class TrainStep
             {
                 times.Add(clock.Elapsed.TotalSeconds);
             }
-        }
-
-        foreach (var m in momentum)
-        {
-            m?.Dispose();
         }
 
         times.Sort();
@@ -69,33 +64,6 @@ internal static class TrainStep
             ["loss"] = lossValue,
         }));
         return 0;
-    }
-
-    // torch.optim.SGD's single-tensor update: d = g + wd·p; buf = μ·buf + d (buf = d at first); p -= lr·buf.
-    private static void SgdStep(Tensor[] parameters, Tensor?[] momentum, double lr, double mu, double weightDecay)
-    {
-        using var noGrad = Autograd.NoGrad();
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var p = parameters[i];
-            var g = p.Grad;
-            if (g is null)
-            {
-                continue;
-            }
-
-            var d = g.Add(p, alpha: weightDecay);
-            if (momentum[i] is null)
-            {
-                momentum[i] = d.Clone().DetachFromScope();
-            }
-            else
-            {
-                momentum[i]!.Mul_(mu).Add_(d);
-            }
-
-            p.Add_(momentum[i]!, alpha: -lr);
-        }
     }
 
     private static int Parse(string s) => int.Parse(s, CultureInfo.InvariantCulture);
