@@ -11,7 +11,11 @@ public static class LibTorch
     /// <summary>The native ABI version of the loaded shim.</summary>
     public static int AbiVersion => NativeMethods.srn_abi_version();
 
-    /// <summary>Intra-op threads libtorch uses on the CPU. Same as <c>torch.get_num_threads</c> / <c>torch.set_num_threads</c>.</summary>
+    /// <summary>
+    /// Intra-op threads libtorch uses on the CPU. Same as <c>torch.get_num_threads</c> / <c>torch.set_num_threads</c>, with
+    /// the same reach: setting it applies to the calling thread and to threads that first use libtorch afterwards.
+    /// To fix the count for every thread of a process, set <c>OMP_NUM_THREADS</c> before it starts.
+    /// </summary>
     /// <exception cref="TorchException">When set to less than 1.</exception>
     public static int NumThreads
     {
@@ -30,8 +34,8 @@ public static class LibTorch
     }
 
     /// <summary>
-    /// Whether the shim raised glibc's mmap and trim thresholds at load (to 32 and 64 MiB, what glibc's dynamic rule
-    /// converges to in a Python process), so large tensors reuse freed memory instead of faulting in fresh pages.
+    /// Whether the shim tuned glibc's allocator at load (mmap threshold 32 MiB, no automatic trimming), so large tensors
+    /// reuse freed memory instead of faulting in fresh pages on every training step.
     /// False on non-glibc systems or when <c>SRN_KEEP_MALLOC_DEFAULTS</c> is set. See Native/README.md.
     /// </summary>
     public static bool AllocatorTuned => NativeMethods.srn_malloc_tuned() != 0;

@@ -8,6 +8,9 @@ mkdir -p "$out"
 # One intra-op thread by default: these benchmarks measure per-op cost, and on a 2-core machine OpenMP's
 # spinning threads contend with the .NET runtime's own (see README.md, open items). Override to compare.
 export SRN_BENCH_THREADS="${SRN_BENCH_THREADS:-1}"
+# torch.set_num_threads / LibTorch.NumThreads only reach the calling thread and threads that start later;
+# BenchmarkDotNet may run the workload on another thread than its setup, so fix the count process-wide too.
+export OMP_NUM_THREADS="$SRN_BENCH_THREADS"
 py=/usr/bin/python3
 "$py" -c 'import torch' 2>/dev/null || { echo "benchmarks need PyTorch for the side-by-side: sudo apt-get install python3-torch" >&2; exit 1; }
 
@@ -15,3 +18,30 @@ py=/usr/bin/python3
 (cd "$here/Srn.Benchmarks" && dotnet run -c Release -- --filter '*' --exporters json --artifacts "$out/bdn" >&2)
 "$py" "$here/torch_ops.py" > "$out/torch-after.json"
 "$py" "$here/compare.py" "$out/bdn/results/Srn.Benchmarks.OpOverheadBenchmarks-report-full-compressed.json" "$out/torch.json" "$out/torch-after.json" | tee "$out/latest.md"
+
+# Training step: forward + BCE + backward + SGD, Srn vs PyTorch eager, same libtorch and thread count.
+# Three interleaved rounds per side (PyTorch first), all timed steps pooled: the machine's noise is larger than
+# the difference being measured, and interleaving spreads it over both sides.
+dll="$here/Srn.Benchmarks/bin/Release/net10.0/Srn.Benchmarks.dll"
+(cd "$here/Srn.Benchmarks" && dotnet build -c Release -nologo -v quiet >&2)
+for bench_threads in ${SRN_TRAIN_THREADS:-$(nproc --all) 1}; do
+  export OMP_NUM_THREADS="$bench_threads"
+  {
+    echo
+    echo "Training step, $bench_threads thread(s): median step time (interquartile range), peak RSS (+ growth after start-up), timed steps per side:"
+    echo
+    echo "| model, batch, input | Srn.Torch | PyTorch eager | speed ratio PyTorch / Srn | Srn peak RSS | PyTorch peak RSS | steps |"
+    echo "|---|---|---|---|---|---|---|"
+    for spec in "resnet50 8 224 6 2" "resnet-small 32 112 20 3"; do
+      set -- $spec
+      tag="$1-$2-$3-t$bench_threads"
+      srn_files=(); torch_files=()
+      for round in 1 2 3; do
+        "$py" "$here/torch_train_step.py" "$@" "$bench_threads" > "$out/train-$tag-torch$round.json"
+        dotnet "$dll" train-step "$@" "$bench_threads" > "$out/train-$tag-srn$round.json"
+        torch_files+=("$out/train-$tag-torch$round.json"); srn_files+=("$out/train-$tag-srn$round.json")
+      done
+      "$py" "$here/compare_train.py" "$1, $2, ${3}x$3" --srn "${srn_files[@]}" --torch "${torch_files[@]}"
+    done
+  } | tee -a "$out/latest.md"
+done

@@ -3,8 +3,8 @@ using Srn.Torch;
 namespace Srn.Tests.Torch;
 
 /// <summary>
-/// The shim raises glibc's mmap/trim thresholds on load (Native/src/library.cpp): without it, this .NET host took 3x
-/// the page faults of a Python process on the same training step and ran 1.3-1.9x slower (benchmarks/README.md).
+/// The shim tunes glibc's allocator on load (Native/src/library.cpp): without it, this .NET host took up to 10x the page
+/// faults of a Python process on the same training step and ran slower (Native/README.md, benchmarks/README.md).
 /// </summary>
 [TestFixture]
 public sealed class AllocationTests

@@ -19,17 +19,19 @@ std::atomic<int64_t> live_tensors{0};
 
 namespace {
 
-// glibc serves allocations above M_MMAP_THRESHOLD (128 KiB at start) with fresh mmap'd pages, which the kernel
-// must fault in and zero, and raises the threshold only as such chunks are freed. A Python process running
-// PyTorch climbs to glibc's maximum (32 MiB) early; a .NET host measurably did not: 3x the page faults and
-// training steps 1.3-1.9x slower than the same libtorch under Python. So on load, set what glibc's own dynamic
-// rule converges to (threshold 32 MiB, trim threshold twice that). SRN_KEEP_MALLOC_DEFAULTS=1 opts out.
+// glibc serves allocations above M_MMAP_THRESHOLD (128 KiB at start) with fresh mmap'd pages, and gives the free
+// top of the heap back to the OS once it exceeds M_TRIM_THRESHOLD; either way the next large tensor is faulted in
+// and zeroed by the kernel again. In a Python process the heap top is pinned by small live objects and the dynamic
+// threshold climbs to 32 MiB, so this rarely happens; in this .NET host it happened on every step: a ResNet-50
+// backward pass took 49k page faults against Python's 5k, and ran 5-8% slower. So on load: mmap only above
+// 32 MiB (the most mallopt allows) and never trim automatically: freed memory stays in the process for the next
+// step, as a training loop wants. SRN_KEEP_MALLOC_DEFAULTS=1 opts out.
 struct MallocTuning {
   bool applied = false;
   MallocTuning() {
 #if defined(__GLIBC__)
     if (std::getenv("SRN_KEEP_MALLOC_DEFAULTS") == nullptr) {
-      applied = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1 && mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024) == 1;
+      applied = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1 && mallopt(M_TRIM_THRESHOLD, -1) == 1;
     }
 #endif
   }
