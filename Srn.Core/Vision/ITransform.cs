@@ -1,7 +1,7 @@
 namespace Srn.Vision;
 
 /// <summary>
-/// One step of an image pipeline. Random transforms draw only from <paramref name="rng"/> in <see cref="Apply"/>,
+/// One step of an image pipeline. Random transforms draw only from the <c>rng</c> passed to <see cref="Apply"/>,
 /// which the data loader seeds per sample from (experiment seed, epoch, index), so a batch is the same whatever the
 /// number of worker threads. A transform must not dispose its input's image; it returns a new sample (it may share
 /// the input's tensor when nothing changes).
