@@ -295,6 +295,14 @@ SRN_API int32_t srn_linalg_qr(srn_tensor a, srn_tensor* q, srn_tensor* r);
 /* torch.diagonal(t, offset, dim1, dim2) (a view). */
 SRN_API srn_tensor srn_diagonal(srn_tensor t, int64_t offset, int64_t dim1, int64_t dim2);
 
+/* ===== vision =============================================================================== */
+/* (area: vision) */
+/* torch.nn.functional.interpolate(input, ..., antialias=True) on a 4-d floating input. mode: 1 bilinear,
+ * 2 bicubic (srn_interpolate's codes; no other mode antialiases). size NULL: scale_h/scale_w used.
+ * align_corners: 0/1. */
+SRN_API srn_tensor srn_interpolate_antialias(srn_tensor input, const int64_t* size, double scale_h, double scale_w,
+                                             int32_t mode, int32_t align_corners);
+
 /* ===== losses =============================================================================== */
 /* (area: losses) */
 /* reduction: 0 none, 1 mean, 2 sum (srn_kl_div also 3 batchmean). Optional tensors may be NULL. */
