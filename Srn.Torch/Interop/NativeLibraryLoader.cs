@@ -116,7 +116,7 @@ internal static class NativeLibraryLoader
 
         throw new DllNotFoundException(
             "Srn.Torch could not load its native library libsrn_native.so. Tried:" + Environment.NewLine + failures +
-            "It needs libtorch and OpenBLAS: on Debian/Ubuntu run `sudo apt-get install libtorch-dev libopenblas0-pthread " +
+            "It needs libtorch and OpenBLAS: on Debian/Ubuntu run `sudo apt-get install libtorch-dev libopenblas0-pthread libturbojpeg0 libpng16-16 " +
             "cmake g++ make`, then build with `./srn build` (or `dotnet build`, which compiles the shim). " +
             $"To use another build of the shim, set {PathVariable} to its full path.");
     }

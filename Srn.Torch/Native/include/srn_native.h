@@ -303,6 +303,24 @@ SRN_API srn_tensor srn_diagonal(srn_tensor t, int64_t offset, int64_t dim1, int6
 SRN_API srn_tensor srn_interpolate_antialias(srn_tensor input, const int64_t* size, double scale_h, double scale_w,
                                              int32_t mode, int32_t align_corners);
 
+/* ===== images =============================================================================== */
+/* (area: image) */
+/* Image codecs (src/image.cpp): JPEG through libjpeg-turbo's TurboJPEG API, PNG through libpng. The format is
+ * detected from the magic bytes. Images are uint8 tensors [C, H, W] (torchvision.io's layout).
+ * mode: SRN_IMAGE_MODE_* (0 keeps the stored channels; 1 and 3 convert as Pillow's convert('L') / ('RGB')).
+ * apply_exif_orientation != 0 rotates / flips by the EXIF orientation tag (0x0112), as PIL.ImageOps.exif_transpose.
+ * Truncated, corrupt or unknown data fails with a message saying what is wrong (libjpeg's / libpng's words). */
+enum srn_image_mode { SRN_IMAGE_MODE_UNCHANGED = 0, SRN_IMAGE_MODE_GRAY = 1, SRN_IMAGE_MODE_RGB = 3 };
+enum srn_image_format { SRN_IMAGE_UNKNOWN = 0, SRN_IMAGE_JPEG = 1, SRN_IMAGE_PNG = 2 };
+SRN_API srn_tensor srn_image_decode(const uint8_t* data, int64_t size, int32_t mode, int32_t apply_exif_orientation);
+/* Reads the headers only. out[0] = srn_image_format, out[1] = width, out[2] = height (as stored, before any EXIF
+ * rotation), out[3] = channels a SRN_IMAGE_MODE_UNCHANGED decode gives, out[4] = EXIF orientation (1..8, 1 when
+ * absent). capacity must be at least 5. */
+SRN_API int32_t srn_image_info(const uint8_t* data, int64_t size, int64_t* out, int32_t capacity);
+/* PNG bytes of a uint8 [C, H, W] image (C = 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA; any device), as a new 1-D uint8
+ * tensor. compression_level 0..9 (zlib; Pillow's default is 6). */
+SRN_API srn_tensor srn_image_encode_png(srn_tensor image, int32_t compression_level);
+
 /* ===== losses =============================================================================== */
 /* (area: losses) */
 /* reduction: 0 none, 1 mean, 2 sum (srn_kl_div also 3 batchmean). Optional tensors may be NULL. */
