@@ -45,3 +45,21 @@ for bench_threads in ${SRN_TRAIN_THREADS:-$(nproc --all) 1}; do
     done
   } | tee -a "$out/latest.md"
 done
+
+# Image pipeline (issue 4): decode JPEG, resize 256, random crop 224, flip, to float, normalize, batch 32.
+# Srn's DataLoader (threads) against torchvision's DataLoader with PIL (processes), same JPEGs, same worker count.
+export OMP_NUM_THREADS=1
+jpegs="$out/jpegs"
+[[ -d "$jpegs" ]] || "$py" "$here/make_jpegs.py" "$jpegs" 512 >&2
+{
+  echo
+  echo "Image pipeline, 512 JPEGs of 500x375, best of 2 epochs after a warm-up epoch (images per second):"
+  echo
+  echo "| workers | Srn.Torch | torchvision + PIL | ratio Srn / torchvision |"
+  echo "|---|---|---|---|"
+  for workers in 0 2; do
+    s=$(dotnet "$dll" pipeline "$jpegs" "$workers" 2)
+    t=$("$py" "$here/torch_pipeline.py" "$jpegs" "$workers" 2)
+    "$py" -c 'import json,sys; s=json.loads(sys.argv[1]); t=json.loads(sys.argv[2]); print(f"| {sys.argv[3]} | {s[\"images_per_second\"]:.0f} | {t[\"images_per_second\"]:.0f} | **{s[\"images_per_second\"]/t[\"images_per_second\"]:.2f}** |")' "$s" "$t" "$workers"
+  done
+} | tee -a "$out/latest.md"
