@@ -4,7 +4,7 @@ namespace Srn.Data;
 /// Writes an RGB image to a file: the seam through which FashionScenes (and anything else that makes pixels in memory)
 /// saves images. <see cref="PpmImageWriter"/> is the built-in implementation; a PNG writer over the native codec plugs in here
 /// without other changes (<see cref="FashionScenesDataset.Write"/> takes any implementation and names files with its
-/// <see cref="Extension"/>).
+/// <see cref="Extension"/>). <see cref="Write"/> is called from several threads at once, one file per call.
 /// </summary>
 public interface IImageWriter
 {
