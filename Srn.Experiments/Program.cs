@@ -11,6 +11,7 @@ internal static class Program
         var root = new RootCommand("srn: multi-label image classification experiments (SRN, KD-WSD, DSRB) on libtorch.");
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(MetricsCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
