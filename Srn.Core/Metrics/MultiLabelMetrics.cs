@@ -26,13 +26,18 @@ namespace Srn.Metrics;
 /// false (NUS-WIDE convention); unknown entries are then left out of the counts as everywhere else.
 /// </para>
 /// <para>
-/// Cost: two passes over the matrices, then per class one sort of its positives' and one of its negatives' scores and
-/// a linear walk; a few buffers per call, none per element. Same numbers as ML-GCN's <c>AveragePrecisionMeter</c>
+/// Cost: three streaming passes over the matrices (checks; counts and top-k; columns copied out 8 at a time as
+/// order-preserving integer keys), then per class a radix sort of its positives' keys, one table lookup per negative
+/// and a walk over the distinct positive scores; a few buffers per call, none per element. Same numbers as ML-GCN's <c>AveragePrecisionMeter</c>
 /// (thresholded metrics) and scikit-learn's <c>average_precision_score</c> (noninterp AP), with unknown entries removed.
 /// </para>
 /// </remarks>
 public sealed class MultiLabelMetrics
 {
+    /// <summary>Columns copied out together: 8 doubles are one 64-byte cache line.</summary>
+    private const int TransposeBlock = 8;
+
+
     private MultiLabelMetrics(int rows, ScoreKind kind, double threshold, int k, bool topKThreshold, IReadOnlyList<ClassMetrics> classes,
         IReadOnlyList<int> excluded, double map, double mapNonInterp, double mapVoc07, ThresholdedMetrics thresholded, ThresholdedMetrics topK)
     {
@@ -251,49 +256,63 @@ public sealed class MultiLabelMetrics
             }
         }
 
-        // Per class: gather its known scores split by target, sort each once, walk.
-        var positives = new double[pos.Max()];
-        var negatives = new double[neg.Max()];
+        // Per class: its known scores as keys, split by target, then the AP walk. The columns are first copied out 8 at a
+        // time (8 doubles = one 64-byte line, so every line of the matrices is read once; reading one column at a time
+        // strides through all of them for every class and measured 1.3x slower).
+        var block = Math.Min(TransposeBlock, c);
+        var columnKeys = new ulong[block * n];
+        var columnTargets = new sbyte[block * n];
+        var positives = new ulong[pos.Max()];
+        var workspace = new AveragePrecision.Workspace();
         var results = new ClassMetrics[c];
         var withPositives = new List<int>(c);
         var excluded = new List<int>();
         double sumVoc12 = 0, sumNonInterp = 0, sumVoc07 = 0;
-        for (var j = 0; j < c; j++)
+        for (var c0 = 0; c0 < c; c0 += block)
         {
-            AveragePrecisions? ap = null;
-            if (pos[j] > 0)
+            var width = Math.Min(block, c - c0);
+            for (int r = 0, rowStart = c0; r < n; r++, rowStart += c)
             {
-                int p = 0, m = 0;
-                for (var idx = j; idx < scores.Length; idx += c)
+                var s = scores.Slice(rowStart, width);
+                var t = targets.Slice(rowStart, width);
+                for (var b = 0; b < width; b++)
                 {
-                    var t = targets[idx];
-                    if (t > 0)
+                    columnKeys[(b * n) + r] = ScoreKeys.From(s[b]);
+                    columnTargets[(b * n) + r] = (sbyte)t[b];
+                }
+            }
+
+            for (var b = 0; b < width; b++)
+            {
+                var j = c0 + b;
+                AveragePrecisions? ap = null;
+                if (pos[j] > 0)
+                {
+                    var keys = columnKeys.AsSpan(b * n, n);
+                    var kinds = columnTargets.AsSpan(b * n, n);
+                    var p = 0;
+                    for (var r = 0; r < n; r++)
                     {
-                        positives[p++] = scores[idx];
+                        if (kinds[r] > 0)
+                        {
+                            positives[p++] = keys[r];
+                        }
                     }
-                    else if (t < 0)
-                    {
-                        negatives[m++] = scores[idx];
-                    }
+
+                    var value = AveragePrecision.FromKeys(positives.AsSpan(0, p), keys, kinds, neg[j], workspace);
+                    sumVoc12 += value.Voc12;
+                    sumNonInterp += value.NonInterpolated;
+                    sumVoc07 += value.Voc07;
+                    ap = value;
+                    withPositives.Add(j);
+                }
+                else
+                {
+                    excluded.Add(j);
                 }
 
-                var ps = positives.AsSpan(0, p);
-                var ns = negatives.AsSpan(0, m);
-                ps.Sort();
-                ns.Sort();
-                var value = AveragePrecision.FromSorted(ps, ns);
-                sumVoc12 += value.Voc12;
-                sumNonInterp += value.NonInterpolated;
-                sumVoc07 += value.Voc07;
-                ap = value;
-                withPositives.Add(j);
+                results[j] = new ClassMetrics(j, ClassName(names, j), pos[j], neg[j], n - pos[j] - neg[j], ap, nc[j], np[j], ncK[j], npK[j]);
             }
-            else
-            {
-                excluded.Add(j);
-            }
-
-            results[j] = new ClassMetrics(j, ClassName(names, j), pos[j], neg[j], n - pos[j] - neg[j], ap, nc[j], np[j], ncK[j], npK[j]);
         }
 
         if (withPositives.Count == 0)

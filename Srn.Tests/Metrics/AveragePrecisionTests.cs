@@ -115,4 +115,76 @@ public sealed class AveragePrecisionTests
         Assert.That(() => AveragePrecision.Compute([0.2, double.NaN], [1, 0]), Throws.ArgumentException.With.Message.Contains("score 1 is NaN"),
             "a NaN is a bug upstream even where the target is unknown");
     }
+    /// <summary>The definitions, quadratic and literal: one point per distinct score, counts by full scans.</summary>
+    private static AveragePrecisions? BruteForce(double[] scores, double[] targets)
+    {
+        var known = Enumerable.Range(0, scores.Length).Where(i => targets[i] != 0).ToArray();
+        var positives = known.Count(i => targets[i] == 1);
+        if (positives == 0)
+        {
+            return null;
+        }
+
+        var points = known.Select(i => scores[i]).Distinct().OrderByDescending(v => v).Select(t =>
+        {
+            var tp = known.Count(i => scores[i] >= t && targets[i] == 1);
+            var fp = known.Count(i => scores[i] >= t && targets[i] == -1);
+            return (Recall: tp / (double)positives, Precision: tp / (double)(tp + fp), Tp: tp);
+        }).ToArray();
+        double nonInterp = 0, voc12 = 0, previous = 0;
+        for (var k = 0; k < points.Length; k++)
+        {
+            var deltaRecall = points[k].Recall - previous;
+            nonInterp += deltaRecall * points[k].Precision;
+            voc12 += deltaRecall * points.Skip(k).Max(q => q.Precision);
+            previous = points[k].Recall;
+        }
+
+        var voc07 = Enumerable.Range(0, 11).Sum(level =>
+            points.Where(q => 10 * q.Tp >= level * positives).Select(q => q.Precision).DefaultIfEmpty(0).Max()) / 11;
+        return new AveragePrecisions(voc12, nonInterp, voc07);
+    }
+
+    private static IEnumerable<TestCaseData> RandomCases()
+    {
+        // Each case: n, positive rate, unknown rate, score generator. Together they reach every path of the negatives'
+        // cell table: ordinary spreads, heavy ties, thresholds clustered into one cell (binary search), a range too wide
+        // for doubles and infinities (fallback), a single distinct positive score, signed zeros.
+        yield return new TestCaseData(2000, 0.1, 0.1, (Func<Random, double>)(r => (r.NextDouble() * 8) - 4)).SetName("Random_spread");
+        yield return new TestCaseData(3000, 0.3, 0.2, (Func<Random, double>)(r => Math.Round(r.NextDouble() * 2, 1))).SetName("Random_heavy_ties");
+        yield return new TestCaseData(2000, 0.2, 0.0, (Func<Random, double>)(r => r.Next(10) == 0 ? (r.NextDouble() * 2e6) - 1e6 : 1 + (r.NextDouble() * 1e-9)))
+            .SetName("Random_clustered");
+        yield return new TestCaseData(1500, 0.2, 0.1, (Func<Random, double>)(r => r.Next(6) switch
+        {
+            0 => double.PositiveInfinity,
+            1 => double.NegativeInfinity,
+            2 => double.MaxValue,
+            3 => -double.MaxValue,
+            _ => r.NextDouble(),
+        })).SetName("Random_extremes");
+        yield return new TestCaseData(1000, 0.05, 0.1, (Func<Random, double>)(r => r.Next(2) == 0 ? 0.0 : -0.0)).SetName("Random_signed_zeros");
+        yield return new TestCaseData(400, 0.5, 0.3, (Func<Random, double>)(r => r.Next(3) - 1.0)).SetName("Random_three_values");
+    }
+
+    [TestCaseSource(nameof(RandomCases))]
+    public void Matches_the_definitions_computed_literally(int n, double positiveRate, double unknownRate, Func<Random, double> score)
+    {
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var rng = new Random(seed);
+            var scores = new double[n];
+            var targets = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                scores[i] = score(rng);
+                targets[i] = rng.NextDouble() < unknownRate ? 0 : rng.NextDouble() < positiveRate ? 1 : -1;
+            }
+
+            var expected = BruteForce(scores, targets)!.Value;
+            var actual = AveragePrecision.ComputeAll(scores, targets)!.Value;
+            Assert.That(actual.NonInterpolated, Is.EqualTo(expected.NonInterpolated).Within(1e-12), $"seed {seed} noninterp");
+            Assert.That(actual.Voc12, Is.EqualTo(expected.Voc12).Within(1e-12), $"seed {seed} voc12");
+            Assert.That(actual.Voc07, Is.EqualTo(expected.Voc07).Within(1e-12), $"seed {seed} voc07");
+        }
+    }
 }
