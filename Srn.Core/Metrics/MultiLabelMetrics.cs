@@ -64,7 +64,7 @@ public sealed class MultiLabelMetrics
     /// <summary>The threshold applied to the scores: 0.5 for probabilities, 0 for logits.</summary>
     public double Threshold { get; }
 
-    /// <summary>k of the top-k metrics.</summary>
+    /// <summary>k of the top-k metrics, as requested (with k or fewer classes every label is in an image's top k).</summary>
     public int K { get; }
 
     /// <summary>Whether top-k predictions also had to pass the threshold.</summary>
@@ -322,7 +322,7 @@ public sealed class MultiLabelMetrics
         }
 
         var a = withPositives.Count;
-        return new MultiLabelMetrics(n, kind, threshold, k, useThreshold, results, excluded,
+        return new MultiLabelMetrics(n, kind, threshold, options.TopK, useThreshold, results, excluded,
             100 * sumVoc12 / a, 100 * sumNonInterp / a, 100 * sumVoc07 / a,
             Summarize(nc, np, pos, withPositives), Summarize(ncK, npK, pos, withPositives));
     }

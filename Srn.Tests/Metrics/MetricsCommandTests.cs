@@ -201,7 +201,10 @@ public sealed class MetricsCommandTests
         var (code, output, error) = Invoke("--scores", scores, "--targets", targets, "--out", outDir);
         Assert.That(code, Is.Zero, error);
         Assert.That(output, Does.Contain("logits"));
-        Assert.That(File.ReadAllLines(Path.Combine(outDir, "metrics.csv"))[1], Does.StartWith("100,100,100,100,100,100,100,100,100,100,"));
+        var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
+        Assert.That(lines[0], Is.EqualTo(MetricsCsv.SummaryHeader), "top-3 columns even with 2 classes");
+        Assert.That(lines[1], Is.EqualTo("100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100"));
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "per_class_ap.csv")), Is.EqualTo(new[] { "class,ap,ap_noninterp,ap_voc07", "a,100,100,100", "b,100,100,100" }));
 
         (code, _, error) = Invoke("--scores", Path.Combine(dir, "missing.csv"), "--targets", targets, "--out", outDir);
         Assert.That(code, Is.EqualTo(1));
