@@ -9,6 +9,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand("srn: multi-label image classification experiments (SRN, KD-WSD, DSRB) on libtorch.");
+        root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());

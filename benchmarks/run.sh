@@ -15,9 +15,26 @@ py=/usr/bin/python3
 "$py" -c 'import torch' 2>/dev/null || { echo "benchmarks need PyTorch for the side-by-side: sudo apt-get install python3-torch" >&2; exit 1; }
 
 "$py" "$here/torch_ops.py" > "$out/torch.json"
+# MetricsBenchmarks (in the same BenchmarkDotNet run) writes its noninterp mAP here, to check it against scikit-learn's.
+export SRN_METRICS_BENCH_OUT="$out"
 (cd "$here/Srn.Benchmarks" && dotnet run -c Release -- --filter '*' --exporters json --artifacts "$out/bdn" >&2)
 "$py" "$here/torch_ops.py" > "$out/torch-after.json"
 "$py" "$here/compare.py" "$out/bdn/results/Srn.Benchmarks.OpOverheadBenchmarks-report-full-compressed.json" "$out/torch.json" "$out/torch-after.json" | tee "$out/latest.md"
+
+# Metrics (issue 4): scikit-learn's average_precision_score per class on the same 40,000 x 80 scores as
+# MetricsBenchmarks (same generator, same bits), right after the BenchmarkDotNet run.
+if "$py" -c 'import sklearn' 2>/dev/null; then
+  "$py" "$here/sklearn_metrics.py" > "$out/sklearn-metrics.json"
+  {
+    echo
+    echo "Metrics (issue 4):"
+    echo
+    "$py" "$here/sklearn_metrics.py" --compare "$out/bdn/results/Srn.Benchmarks.MetricsBenchmarks-report-full-compressed.json" \
+      "$out/sklearn-metrics.json" "$out/metrics-srn-map.txt"
+  } | tee -a "$out/latest.md"
+else
+  echo "metrics comparison skipped: it needs scikit-learn (sudo apt-get install python3-sklearn)" >&2
+fi
 
 # Training step: forward + BCE + backward + SGD, Srn vs PyTorch eager, same libtorch and thread count.
 # Three interleaved rounds per side (PyTorch first), all timed steps pooled: the machine's noise is larger than
