@@ -24,10 +24,8 @@ namespace Srn.Vision.Transforms;
 /// for the full-size window). Random flipping is a separate transform (<see cref="RandomHorizontalFlip"/>).
 /// </para>
 /// </remarks>
-public sealed class HcpMultiScaleCrop : ITransform
+public sealed class HcpMultiScaleCrop : MultiScaleCrop
 {
-    private readonly int[] cropSizes;
-
     /// <summary>The reference scheme, with the sizes configurable.</summary>
     /// <param name="outputSize">Side of the output, S (448; the reference's <c>cropSize</c>).</param>
     /// <param name="baseSize">Side the image is first resized to, B (512; the reference's <c>scaleSize</c>).</param>
@@ -37,65 +35,17 @@ public sealed class HcpMultiScaleCrop : ITransform
     /// <exception cref="ArgumentOutOfRangeException">When a size is not positive, a crop size exceeds the base size, or the mode is not supported.</exception>
     /// <exception cref="ArgumentException">When no crop size is given.</exception>
     public HcpMultiScaleCrop(int outputSize = 448, int baseSize = 512, IReadOnlyList<int>? cropSizes = null, InterpolationMode interpolation = InterpolationMode.Bicubic, bool antialias = true)
+        : base(outputSize, baseSize, cropSizes ?? [512, 448, 384, 320, 256], interpolation, antialias)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baseSize);
-        ImageOps.RequireResizeMode(interpolation, nameof(interpolation));
-        this.cropSizes = (cropSizes ?? [512, 448, 384, 320, 256]).ToArray();
-        if (this.cropSizes.Length == 0)
-        {
-            throw new ArgumentException("at least one crop size is needed", nameof(cropSizes));
-        }
-
-        foreach (var s in this.cropSizes)
-        {
-            if (s <= 0 || s > baseSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(cropSizes), s, $"crop sizes must be in [1, {baseSize}] (the base size)");
-            }
-        }
-
-        OutputSize = outputSize;
-        BaseSize = baseSize;
-        Interpolation = interpolation;
-        Antialias = antialias;
     }
-
-    /// <summary>Side of the output.</summary>
-    public int OutputSize { get; }
-
-    /// <summary>Side of the first resize.</summary>
-    public int BaseSize { get; }
-
-    /// <summary>Allowed window sides.</summary>
-    public IReadOnlyList<int> CropSizes => cropSizes;
-
-    /// <summary>The interpolation of both resizes.</summary>
-    public InterpolationMode Interpolation { get; }
-
-    /// <summary>Whether downscaling is antialiased.</summary>
-    public bool Antialias { get; }
 
     /// <summary>Draws the window, in coordinates of the B x B resized image.</summary>
     /// <param name="rng">The random source.</param>
     /// <returns>The window.</returns>
-    public CropWindow GetParams(Random rng)
+    public override CropWindow GetParams(Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var s = cropSizes[rng.Next(cropSizes.Length)];
+        var s = Sizes[rng.Next(Sizes.Length)];
         return RandomCrop.Draw(BaseSize, BaseSize, s, s, rng);
-    }
-
-    /// <inheritdoc/>
-    public ImageSample Apply(ImageSample sample, Random rng)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        ImageOps.RequireImage(sample.Image, nameof(HcpMultiScaleCrop));
-        var window = GetParams(rng);
-        using var scope = DisposeScope.Enter();
-        var resized = ImageOps.ResizeSample(sample, BaseSize, BaseSize, Interpolation, Antialias);
-        var cropped = ImageOps.CropSample(resized, window);
-        var result = ImageOps.ResizeSample(cropped, OutputSize, OutputSize, Interpolation, Antialias);
-        return ImageOps.Escape(result, sample);
     }
 }

@@ -15,16 +15,14 @@ namespace Srn.Vision.Transforms;
 /// (B - h, B - w), and (round((B - h) / 2), round((B - w) / 2)) with halves to even, as <see cref="CenterCrop"/>.
 /// </para>
 /// <para>
-/// Both resizes use <see cref="Interpolation"/> (bilinear by default) and, when <see cref="Antialias"/> (the default),
+/// Both resizes use <see cref="MultiScaleCrop.Interpolation"/> (bilinear by default) and, when <see cref="MultiScaleCrop.Antialias"/> (the default),
 /// antialiasing as <see cref="Resize"/>. The paper does not name an interpolation (its Caffe data layer is not public);
 /// these defaults are ours. Random flipping is a separate transform (<see cref="RandomHorizontalFlip"/>).
 /// There is no single torchvision equivalent: it is <c>Resize((B, B))</c>, the crop, then <c>Resize((S, S))</c>.
 /// </para>
 /// </remarks>
-public sealed class SrnMultiScaleCrop : ITransform
+public sealed class SrnMultiScaleCrop : MultiScaleCrop
 {
-    private readonly int[] cropSizes;
-
     /// <summary>The paper's scheme, with the sizes configurable.</summary>
     /// <param name="outputSize">Side of the output, S (224).</param>
     /// <param name="baseSize">Side the image is first resized to, B (256).</param>
@@ -34,53 +32,18 @@ public sealed class SrnMultiScaleCrop : ITransform
     /// <exception cref="ArgumentOutOfRangeException">When a size is not positive, a crop size exceeds the base size, or the mode is not supported.</exception>
     /// <exception cref="ArgumentException">When no crop size is given.</exception>
     public SrnMultiScaleCrop(int outputSize = 224, int baseSize = 256, IReadOnlyList<int>? cropSizes = null, InterpolationMode interpolation = InterpolationMode.Bilinear, bool antialias = true)
+        : base(outputSize, baseSize, cropSizes ?? [256, 224, 192, 168, 128], interpolation, antialias)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baseSize);
-        ImageOps.RequireResizeMode(interpolation, nameof(interpolation));
-        this.cropSizes = (cropSizes ?? [256, 224, 192, 168, 128]).ToArray();
-        if (this.cropSizes.Length == 0)
-        {
-            throw new ArgumentException("at least one crop size is needed", nameof(cropSizes));
-        }
-
-        foreach (var s in this.cropSizes)
-        {
-            if (s <= 0 || s > baseSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(cropSizes), s, $"crop sizes must be in [1, {baseSize}] (the base size)");
-            }
-        }
-
-        OutputSize = outputSize;
-        BaseSize = baseSize;
-        Interpolation = interpolation;
-        Antialias = antialias;
     }
-
-    /// <summary>Side of the output.</summary>
-    public int OutputSize { get; }
-
-    /// <summary>Side of the first resize.</summary>
-    public int BaseSize { get; }
-
-    /// <summary>Allowed window widths and heights.</summary>
-    public IReadOnlyList<int> CropSizes => cropSizes;
-
-    /// <summary>The interpolation of both resizes.</summary>
-    public InterpolationMode Interpolation { get; }
-
-    /// <summary>Whether downscaling is antialiased.</summary>
-    public bool Antialias { get; }
 
     /// <summary>Draws the window, in coordinates of the B x B resized image.</summary>
     /// <param name="rng">The random source.</param>
     /// <returns>The window.</returns>
-    public CropWindow GetParams(Random rng)
+    public override CropWindow GetParams(Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var w = cropSizes[rng.Next(cropSizes.Length)];
-        var h = cropSizes[rng.Next(cropSizes.Length)];
+        var w = Sizes[rng.Next(Sizes.Length)];
+        var h = Sizes[rng.Next(Sizes.Length)];
         var b = BaseSize;
         return rng.Next(5) switch
         {
@@ -90,18 +53,5 @@ public sealed class SrnMultiScaleCrop : ITransform
             3 => new CropWindow(b - h, b - w, h, w),
             _ => new CropWindow((int)ImageOps.HalfRoundedToEven(b - h), (int)ImageOps.HalfRoundedToEven(b - w), h, w),
         };
-    }
-
-    /// <inheritdoc/>
-    public ImageSample Apply(ImageSample sample, Random rng)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        ImageOps.RequireImage(sample.Image, nameof(SrnMultiScaleCrop));
-        var window = GetParams(rng);
-        using var scope = DisposeScope.Enter();
-        var resized = ImageOps.ResizeSample(sample, BaseSize, BaseSize, Interpolation, Antialias);
-        var cropped = ImageOps.CropSample(resized, window);
-        var result = ImageOps.ResizeSample(cropped, OutputSize, OutputSize, Interpolation, Antialias);
-        return ImageOps.Escape(result, sample);
     }
 }
