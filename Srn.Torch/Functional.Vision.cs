@@ -24,19 +24,11 @@ public static partial class Functional
     public static unsafe Tensor InterpolateAntialias(Tensor input, IntPair? size = null, double? scaleFactor = null, InterpolationMode mode = InterpolationMode.Bilinear, bool alignCorners = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (size is null == scaleFactor is null)
-        {
-            throw new ArgumentException("interpolate: exactly one of size or scaleFactor must be given", nameof(size));
-        }
+        CheckSizeOrScale(size, scaleFactor);
 
         if (mode is not (InterpolationMode.Bilinear or InterpolationMode.Bicubic))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "interpolate: anti-aliasing is only supported for the Bilinear and Bicubic modes");
-        }
-
-        if (scaleFactor is { } f && !(f > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scaleFactor), f, "scale factor must be positive");
         }
 
         var s = stackalloc long[2];
@@ -49,5 +41,19 @@ public static partial class Functional
 
         var scale = scaleFactor ?? 0;
         return Tensor.Wrap(NativeMethods.srn_interpolate_antialias(input.Handle, sizePtr, scale, scale, (int)mode, alignCorners ? 1 : 0));
+    }
+
+    /// <summary>F.interpolate's rule: exactly one of an output size and a (positive) scale factor.</summary>
+    private static void CheckSizeOrScale(IntPair? size, double? scaleFactor)
+    {
+        if (size is null == scaleFactor is null)
+        {
+            throw new ArgumentException("interpolate: exactly one of size or scaleFactor must be given", nameof(size));
+        }
+
+        if (scaleFactor is { } f && !(f > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scaleFactor), f, "scale factor must be positive");
+        }
     }
 }

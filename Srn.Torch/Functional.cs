@@ -260,10 +260,7 @@ public static partial class Functional
     public static unsafe Tensor Interpolate(Tensor input, IntPair? size = null, double? scaleFactor = null, InterpolationMode mode = InterpolationMode.Nearest, bool? alignCorners = null, bool recomputeScaleFactor = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (size is null == scaleFactor is null)
-        {
-            throw new ArgumentException("interpolate: exactly one of size or scaleFactor must be given", nameof(size));
-        }
+        CheckSizeOrScale(size, scaleFactor);
 
         if (!Enum.IsDefined(mode))
         {
@@ -278,11 +275,6 @@ public static partial class Functional
         if (size is not null && recomputeScaleFactor)
         {
             throw new ArgumentException("interpolate: recomputeScaleFactor is not meaningful with an explicit size", nameof(recomputeScaleFactor));
-        }
-
-        if (scaleFactor is { } f && !(f > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scaleFactor), f, "scale factor must be positive");
         }
 
         var s = stackalloc long[2];

@@ -47,7 +47,7 @@ public abstract partial class Module : IDisposable
     /// <param name="recurse">Include descendants.</param>
     /// <returns>(name, parameter) pairs.</returns>
     public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(bool recurse = true) =>
-        Collect(recurse, m => m.parameters, includeNonPersistent: true);
+        Collect(recurse, m => m.parameters);
 
     /// <summary>The parameters (see <see cref="NamedParameters"/>). Same as <c>Module.parameters()</c>.</summary>
     /// <param name="recurse">Include descendants.</param>
@@ -58,7 +58,7 @@ public abstract partial class Module : IDisposable
     /// <param name="recurse">Include descendants.</param>
     /// <returns>(name, buffer) pairs.</returns>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(bool recurse = true) =>
-        Collect(recurse, m => m.buffers, includeNonPersistent: true);
+        Collect(recurse, m => m.buffers);
 
     /// <summary>The buffers. Same as <c>Module.buffers()</c>.</summary>
     /// <param name="recurse">Include descendants.</param>
@@ -299,7 +299,7 @@ public abstract partial class Module : IDisposable
         }
     }
 
-    private IEnumerable<(string Name, Tensor Tensor)> Collect(bool recurse, Func<Module, OrderedDictionary<string, Tensor?>> select, bool includeNonPersistent)
+    private IEnumerable<(string Name, Tensor Tensor)> Collect(bool recurse, Func<Module, OrderedDictionary<string, Tensor?>> select)
     {
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         var modules = recurse ? NamedModules() : [(string.Empty, this)];
@@ -308,11 +308,6 @@ public abstract partial class Module : IDisposable
             foreach (var (name, tensor) in select(module))
             {
                 if (tensor is null || !seen.Add(tensor))
-                {
-                    continue;
-                }
-
-                if (!includeNonPersistent && module.nonPersistentBuffers.Contains(name))
                 {
                     continue;
                 }

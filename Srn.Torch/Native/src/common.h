@@ -73,7 +73,8 @@ inline at::Scalar scalar_of(const srn_scalar& s) {
 
 at::ScalarType dtype_of(int32_t code);
 at::Device device_of(int32_t type, int32_t index);
-at::TensorOptions options_of(int32_t dtype, int32_t dev_type, int32_t dev_index, int32_t requires_grad);
+// requires_grad is applied after creation (ATen factory functions ignore it): see creation.cpp's finish().
+at::TensorOptions options_of(int32_t dtype, int32_t dev_type, int32_t dev_index);
 
 inline at::Reduction::Reduction reduction_of(int32_t r) {
   switch (r) {

@@ -85,11 +85,9 @@ at::Device device_of(int32_t type, int32_t index) {
   }
 }
 
-at::TensorOptions options_of(int32_t dtype, int32_t dev_type, int32_t dev_index, int32_t requires_grad) {
+at::TensorOptions options_of(int32_t dtype, int32_t dev_type, int32_t dev_index) {
   at::TensorOptions o = at::TensorOptions().device(device_of(dev_type, dev_index));
   if (dtype >= 0) o = o.dtype(dtype_of(dtype));
-  // requires_grad is applied by the caller after creation: factory functions of ATen ignore it.
-  (void)requires_grad;
   return o;
 }
 
