@@ -43,4 +43,19 @@ public static class LibTorch
     /// <summary>Seeds every libtorch generator (CPU and CUDA). Same as <c>torch.manual_seed</c>.</summary>
     /// <param name="seed">The seed.</param>
     public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.srn_manual_seed(seed));
+
+    /// <summary>
+    /// The state of the CPU generator, as a uint8 tensor to store in a checkpoint. Same as <c>torch.get_rng_state</c>.
+    /// </summary>
+    /// <returns>A new tensor owned by the caller (or the current dispose scope).</returns>
+    public static Tensor GetRngState() => Tensor.Wrap(NativeMethods.srn_get_rng_state());
+
+    /// <summary>Restores the CPU generator from <see cref="GetRngState"/>. Same as <c>torch.set_rng_state</c>.</summary>
+    /// <param name="state">A state saved by <see cref="GetRngState"/>.</param>
+    /// <exception cref="TorchException">When the tensor is not a valid generator state (wrong dtype or size).</exception>
+    public static void SetRngState(Tensor state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        NativeMethods.Check(NativeMethods.srn_set_rng_state(state.Handle));
+    }
 }

@@ -58,6 +58,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int srn_get_num_threads();
     [LibraryImport(Lib)] internal static partial int srn_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int srn_manual_seed(ulong seed);
+    [LibraryImport(Lib)] internal static partial TensorHandle srn_get_rng_state();
+    [LibraryImport(Lib)] internal static partial int srn_set_rng_state(TensorHandle state);
     [LibraryImport(Lib)] internal static partial int srn_blas_info(out IntPtr text);
 
     // ----- tensor lifetime, metadata, data -----

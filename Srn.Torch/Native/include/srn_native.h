@@ -60,6 +60,8 @@ SRN_API int32_t srn_cuda_device_count(void);
 SRN_API int32_t srn_get_num_threads(void);
 SRN_API int32_t srn_set_num_threads(int32_t n);
 SRN_API int32_t srn_manual_seed(uint64_t seed);
+SRN_API srn_tensor srn_get_rng_state(void);          /* CPU generator state, uint8 (torch.get_rng_state) */
+SRN_API int32_t srn_set_rng_state(srn_tensor state); /* torch.set_rng_state */
 SRN_API int32_t srn_blas_info(char** out); /* which BLAS libtorch's matmul runs on; free *out */
 
 /* ===== tensor lifetime, metadata, data ====================================================== */

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
 #include <ATen/Version.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
 
 #include <cstdlib>
@@ -143,6 +144,22 @@ int32_t srn_set_num_threads(int32_t n) {
 }
 
 int32_t srn_manual_seed(uint64_t seed) { SRN_STATUS(at::manual_seed(seed);) }
+
+// The CPU generator's state as a uint8 tensor (same as torch.get_rng_state), for checkpoints that resume exactly.
+srn_tensor srn_get_rng_state(void) {
+  SRN_TENSOR(
+      auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      return gen.get_state();)
+}
+
+// Restores a state from srn_get_rng_state (same as torch.set_rng_state); libtorch checks its size and dtype.
+int32_t srn_set_rng_state(srn_tensor state) {
+  SRN_STATUS(
+      auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(srn::tensor_of(state));)
+}
 
 int32_t srn_blas_info(char** out) {
   SRN_STATUS(

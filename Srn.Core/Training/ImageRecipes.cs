@@ -1,0 +1,52 @@
+using Srn.Models;
+using Srn.Vision;
+using Srn.Vision.Transforms;
+
+namespace Srn.Training;
+
+/// <summary>
+/// The input pipelines of the papers, scaled to any input size S, each ending in float conversion and the backbone's
+/// normalisation:
+/// <list type="bullet">
+/// <item><see cref="SrnTrain"/>: SRN's (resize to 8S/7 square, corner-or-centre crop with sides from
+/// {8/7, 1, 6/7, 3/4, 4/7} x S, resize to S, random flip; at S = 224: 256 and {256, 224, 192, 168, 128});</item>
+/// <item><see cref="HcpTrain"/>: HCP-MLR-PL's (resize to 8S/7, random crop from {8/7, 1, 6/7, 5/7, 4/7} x S,
+/// resize to S, flip; at S = 448: 512 and {512, 448, 384, 320, 256});</item>
+/// <item><see cref="Test"/>: resize the whole image to S x S, no crop.</item>
+/// </list>
+/// </summary>
+public static class ImageRecipes
+{
+    private static readonly int[] SrnCrops = [256, 224, 192, 168, 128];
+    private static readonly int[] HcpCrops = [512, 448, 384, 320, 256];
+
+    /// <summary>SRN's training augmentation.</summary>
+    /// <param name="size">Input side S.</param>
+    /// <param name="config">The backbone config (mean and std).</param>
+    /// <returns>The transform.</returns>
+    public static ITransform SrnTrain(int size, ModelConfig config) =>
+        Finish(new SrnMultiScaleCrop(size, Scale(size, 256, 224), [.. SrnCrops.Select(c => Scale(size, c, 224))]), config, flip: true);
+
+    /// <summary>HCP-MLR-PL's training augmentation (SSGRL, SARB, DSRB).</summary>
+    /// <param name="size">Input side S.</param>
+    /// <param name="config">The backbone config (mean and std).</param>
+    /// <returns>The transform.</returns>
+    public static ITransform HcpTrain(int size, ModelConfig config) =>
+        Finish(new HcpMultiScaleCrop(size, Scale(size, 512, 448), [.. HcpCrops.Select(c => Scale(size, c, 448))]), config, flip: true);
+
+    /// <summary>The evaluation transform: resize to S x S.</summary>
+    /// <param name="size">Input side S.</param>
+    /// <param name="config">The backbone config (mean and std).</param>
+    /// <returns>The transform.</returns>
+    public static ITransform Test(int size, ModelConfig config) => Finish(new Resize(size, size), config, flip: false);
+
+    private static int Scale(int size, int value, int reference) => Math.Max(1, (int)Math.Round((double)size * value / reference, MidpointRounding.AwayFromZero));
+
+    private static Compose Finish(ITransform geometry, ModelConfig config, bool flip)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return flip
+            ? new Compose(geometry, new RandomHorizontalFlip(), new ToFloat(), new Normalize(config.Mean, config.Std))
+            : new Compose(geometry, new ToFloat(), new Normalize(config.Mean, config.Std));
+    }
+}

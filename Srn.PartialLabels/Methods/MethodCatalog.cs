@@ -1,0 +1,52 @@
+using Srn.Training;
+using Srn.Training.Losses;
+using Srn.Training.Methods;
+
+namespace Srn.PartialLabels.Methods;
+
+/// <summary>
+/// Every training method by name, for the sweep, <c>srn train</c> and <c>srn eval</c>, and for C# users who pick a method
+/// by string. <see cref="Create"/> builds one from a <see cref="MethodSetup"/> (the same setup a checkpoint stores).
+/// </summary>
+public static class MethodCatalog
+{
+    private static readonly Dictionary<string, (string Description, Func<MethodSetup, TrainingMethod> Create)> Methods =
+        new(StringComparer.Ordinal)
+        {
+            ["partial-bce"] = ("ResNet (global pool + fc) trained with the partial BCE: the partial-label baseline", s => new ResNetBaseline(s, Loss(s))),
+            ["resnet"] = ("the same ResNet baseline under its architecture's name (loss option, partial BCE by default)", s => new ResNetBaseline(s, Loss(s))),
+            ["srn"] = ("SRN: spatial regularization over per-label attention maps, four stages (Zhu et al. 2017)", s => new SrnMethod(s, Loss(s))),
+        };
+
+    /// <summary>The method names.</summary>
+    public static IReadOnlyCollection<string> Names => Methods.Keys;
+
+    /// <summary>A one-line description of a method.</summary>
+    /// <param name="name">Method name.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="ArgumentException">For an unknown name (the message lists the known ones).</exception>
+    public static string Describe(string name) => Find(name).Description;
+
+    /// <summary>Builds a method.</summary>
+    /// <param name="setup">The setup; <see cref="MethodSetup.Method"/> picks the method.</param>
+    /// <returns>The method, its parameters initialised from the setup's seed.</returns>
+    /// <exception cref="ArgumentException">For an unknown method or option.</exception>
+    public static TrainingMethod Create(MethodSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return Find(setup.Method).Create(setup);
+    }
+
+    private static (string Description, Func<MethodSetup, TrainingMethod> Create) Find(string name) =>
+        Methods.TryGetValue(name ?? string.Empty, out var m)
+            ? m
+            : throw new ArgumentException($"Unknown method '{name}'. Methods: {string.Join(", ", Methods.Keys)}.");
+
+    // The loss option; the partial-label losses join this table as they land.
+    private static readonly Dictionary<string, IMultiLabelLoss> Losses = new(StringComparer.Ordinal) { [PartialBce.Instance.Name] = PartialBce.Instance };
+
+    private static IMultiLabelLoss Loss(MethodSetup setup) =>
+        !setup.Options.TryGetValue("loss", out var name) ? PartialBce.Instance
+        : Losses.TryGetValue(name, out var loss) ? loss
+        : throw new ArgumentException($"Method '{setup.Method}': unknown loss '{name}'. Losses: {string.Join(", ", Losses.Keys)}.");
+}
