@@ -14,6 +14,8 @@ internal static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(AttentionCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,28 @@
+using Srn.PartialLabels.Methods;
+using Srn.Torch;
+using Srn.Training;
+
+namespace Srn.Experiments.Runs;
+
+/// <summary>Rebuilds a trained method from a checkpoint: its setup, its weights, its extra state and its stage.</summary>
+internal static class CheckpointModel
+{
+    public static (TrainingMethod Method, IReadOnlyList<EpochResult> History) Load(string path, Device device)
+    {
+        using var checkpoint = TrainingCheckpoint.Load(path);
+        var method = MethodCatalog.Create(checkpoint.Setup);
+        try
+        {
+            method.Model.LoadStateDict(checkpoint.ModelState);
+            method.LoadExtraState(checkpoint.MethodState);
+            method.EnterStage(checkpoint.Stage);
+            method.Model.To(device);
+            return (method, checkpoint.History);
+        }
+        catch
+        {
+            method.Dispose();
+            throw;
+        }
+    }
+}
