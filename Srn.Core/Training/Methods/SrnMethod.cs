@@ -20,7 +20,8 @@ namespace Srn.Training.Methods;
 /// </summary>
 /// <remarks>
 /// Options (besides <see cref="StageRecipe"/>'s and <c>loss</c>): <c>stage_epochs</c> ("a,b,c,d"; by default the
-/// epoch budget E splits as E - 3k, k, k, k with k = max(1, round(E / 6))), <c>alpha</c> (0.5), <c>learn_alpha</c>
+/// epoch budget E splits as E - 3k, k, k, k with k = max(1, round(E / 10))), <c>branch_lr</c> (Adam's learning rate in
+/// stages 2 and 3, 1e-3), <c>alpha</c> (0.5), <c>learn_alpha</c>
 /// (false), <c>batch_norm</c> (false: the paper's branches), <c>attention_width</c> and <c>regularizer_width</c> (512, or
 /// 128 for resnet-small).
 /// </remarks>
@@ -38,7 +39,7 @@ public sealed class SrnMethod : TrainingMethod
     public SrnMethod(MethodSetup setup, IMultiLabelLoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        setup.CheckOptions([.. StageRecipe.OptionNames, "loss", "stage_epochs", "alpha", "learn_alpha", "batch_norm", "attention_width", "regularizer_width"]);
+        setup.CheckOptions([.. StageRecipe.OptionNames, "loss", "stage_epochs", "alpha", "learn_alpha", "batch_norm", "attention_width", "regularizer_width", "branch_lr"]);
         Setup = setup;
         this.loss = loss ?? PartialBce.Instance;
         var defaults = SrnOptions.For(setup.Backbone);
@@ -55,6 +56,11 @@ public sealed class SrnMethod : TrainingMethod
         LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 161803));
         model = new SpatialRegularizationNet(backbone, setup.ImageSize, options);
         var recipe = StageRecipe.From(setup, defaultLr: 0.05);
+
+        // The branches learn from scratch on frozen features. f_sr's input U = A .* sigmoid(S) is tiny (each attention
+        // map sums to 1 over H x W cells), which stalls SGD at the backbone's learning rate; Adam's per-parameter step
+        // sizes do not care about that scale (docs/methods.md has the measurements).
+        var branch = recipe with { Optimizer = new OptimizerSpec(OptimizerKind.Adam, setup.Option("branch_lr", 1e-3), recipe.Optimizer.WeightDecay) };
         var features = model.FeatureParameters().ToArray();
         var classifier = model.ClassifierParameters().ToArray();
         var branches = model.Attention.Parameters().Concat(model.Confidence.Parameters()).ToArray();
@@ -62,8 +68,8 @@ public sealed class SrnMethod : TrainingMethod
         stages =
         [
             recipe.Stage("cls", epochs[0], [new StageGroup([.. features, .. classifier])], [model.Attention, model.Confidence, model.Regularizer]),
-            recipe.Stage("att", epochs[1], [new StageGroup(branches)], [model.Backbone, model.Regularizer]),
-            recipe.Stage("sr", epochs[2], [new StageGroup(regularizer)], [model.Backbone, model.Attention, model.Confidence]),
+            branch.Stage("att", epochs[1], [new StageGroup(branches)], [model.Backbone, model.Regularizer]),
+            branch.Stage("sr", epochs[2], [new StageGroup(regularizer)], [model.Backbone, model.Attention, model.Confidence]),
             recipe.Stage("all", epochs[3], [new StageGroup([.. model.Parameters()])], [], lrScale: 0.1),
         ];
     }
@@ -110,7 +116,7 @@ public sealed class SrnMethod : TrainingMethod
             throw new ArgumentException($"SRN trains in 4 stages and needs at least 4 epochs, got {setup.Epochs}.");
         }
 
-        var k = Math.Max(1, (int)Math.Round(setup.Epochs / 6.0, MidpointRounding.AwayFromZero));
+        var k = Math.Max(1, (int)Math.Round(setup.Epochs / 10.0, MidpointRounding.AwayFromZero));
         return [setup.Epochs - (3 * k), k, k, k];
     }
 
