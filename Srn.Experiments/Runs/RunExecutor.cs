@@ -19,7 +19,7 @@ internal static class RunExecutor
         var labels = DatasetViews.Labels(train);
         if (spec.Proportion < 1.0)
         {
-            labels = LabelMasks.Apply(labels, spec.Protocol, spec.Proportion, spec.Seed);
+            labels = LabelMasks.Apply(labels, spec.Protocol, spec.Proportion, spec.MaskSeed);
             train = DatasetViews.WithLabels(train, labels);
         }
 

@@ -33,6 +33,8 @@ internal sealed class RunOptions
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Experiment seed.", DefaultValueFactory = _ => 0 };
 
+    public Option<int> MaskSeed { get; } = new("--mask-seed") { Description = "Seed of the label mask (the reference protocol uses 0 for every run).", DefaultValueFactory = _ => 0 };
+
     public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training images." };
 
     public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use only the first N test images." };
@@ -49,7 +51,7 @@ internal sealed class RunOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Method, Dataset, Data, TrainManifest, TestManifest, ImageRoot, Backbone, ImageSize, Epochs, BatchSize, Proportion, Protocol, Seed, TrainLimit, TestLimit, Augmentation, Device, Workers, Threads, MethodOptions })
+        foreach (var option in new Option[] { Method, Dataset, Data, TrainManifest, TestManifest, ImageRoot, Backbone, ImageSize, Epochs, BatchSize, Proportion, Protocol, Seed, MaskSeed, TrainLimit, TestLimit, Augmentation, Device, Workers, Threads, MethodOptions })
         {
             command.Options.Add(option);
         }
@@ -73,7 +75,7 @@ internal sealed class RunOptions
         return new RunSpec
         {
             Method = parse.GetValue(Method)!, Backbone = parse.GetValue(Backbone)!, ImageSize = parse.GetValue(ImageSize), Epochs = epochs, BatchSize = batch,
-            Proportion = proportion, Protocol = parse.GetValue(Protocol)!, Seed = parse.GetValue(Seed), TrainLimit = parse.GetValue(TrainLimit),
+            Proportion = proportion, Protocol = parse.GetValue(Protocol)!, Seed = parse.GetValue(Seed), MaskSeed = parse.GetValue(MaskSeed), TrainLimit = parse.GetValue(TrainLimit),
             TestLimit = parse.GetValue(TestLimit), Augmentation = parse.GetValue(Augmentation), Device = DeviceOption.Parse(parse.GetValue(Device)!),
             Workers = parse.GetValue(Workers), Threads = parse.GetValue(Threads), Options = ParseOptions(parse.GetValue(MethodOptions) ?? []),
         };

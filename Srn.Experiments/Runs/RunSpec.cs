@@ -22,6 +22,9 @@ internal sealed record RunSpec
 
     public int Seed { get; init; }
 
+    /// <summary>Seed of the label mask: 0, the reference's, by default, so every training seed sees the same partial labels.</summary>
+    public int MaskSeed { get; init; }
+
     /// <summary>Use only the first N training images (quick runs); null uses all.</summary>
     public int? TrainLimit { get; init; }
 

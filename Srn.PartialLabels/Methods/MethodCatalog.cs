@@ -1,3 +1,4 @@
+using Srn.PartialLabels.Losses;
 using Srn.Training;
 using Srn.Training.Losses;
 using Srn.Training.Methods;
@@ -42,11 +43,7 @@ public static class MethodCatalog
             ? m
             : throw new ArgumentException($"Unknown method '{name}'. Methods: {string.Join(", ", Methods.Keys)}.");
 
-    // The loss option; the partial-label losses join this table as they land.
-    private static readonly Dictionary<string, IMultiLabelLoss> Losses = new(StringComparer.Ordinal) { [PartialBce.Instance.Name] = PartialBce.Instance };
-
+    // The loss option: any of LossRegistry's, the partial BCE by default.
     private static IMultiLabelLoss Loss(MethodSetup setup) =>
-        !setup.Options.TryGetValue("loss", out var name) ? PartialBce.Instance
-        : Losses.TryGetValue(name, out var loss) ? loss
-        : throw new ArgumentException($"Method '{setup.Method}': unknown loss '{name}'. Losses: {string.Join(", ", Losses.Keys)}.");
+        setup.Options.TryGetValue("loss", out var name) ? LossRegistry.Create(name) : PartialBce.Instance;
 }
