@@ -17,6 +17,9 @@ public static class MethodCatalog
             ["partial-bce"] = ("ResNet (global pool + fc) trained with the partial BCE: the partial-label baseline", s => new ResNetBaseline(s, Loss(s))),
             ["resnet"] = ("the same ResNet baseline under its architecture's name (loss option, partial BCE by default)", s => new ResNetBaseline(s, Loss(s))),
             ["srn"] = ("SRN: spatial regularization over per-label attention maps, four stages (Zhu et al. 2017)", s => new SrnMethod(s, Loss(s))),
+            ["ssgrl"] = ("SSGRL: semantic decoupling and a gated graph network over label embeddings (Chen et al. 2019)", s => new BlendingMethod(s, BlendingVariant.Ssgrl, Loss(s))),
+            ["sarb"] = ("SARB: SSGRL + instance blending + k-means prototype blending + contrastive term (Pu et al. 2022)", s => new BlendingMethod(s, BlendingVariant.Sarb, Loss(s))),
+            ["dsrb"] = ("DSRB: SSGRL + instance (IPRB) and location-sensitive prototype (PPRB) blending + contrastive term (Pu et al. 2024)", s => new BlendingMethod(s, BlendingVariant.Dsrb, Loss(s))),
         };
 
     /// <summary>The method names.</summary>

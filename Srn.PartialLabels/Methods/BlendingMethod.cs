@@ -1,0 +1,260 @@
+using Srn.Data;
+using Srn.Models;
+using Srn.PartialLabels.Blending;
+using Srn.PartialLabels.Network;
+using Srn.Torch;
+using Srn.Torch.NN;
+using Srn.Training;
+using Srn.Training.Losses;
+using Srn.Training.Methods;
+
+namespace Srn.PartialLabels.Methods;
+
+/// <summary>
+/// SSGRL, SARB and DSRB as training methods (specs/partial-labels.md). One stage; the loss of a batch is
+/// <code>
+/// L = partial-bce(s, y) + w(t) L_con                                   (SARB, DSRB; w ramps 0 -> 0.05 over epoch 1)
+///   + l_I partial-bce(s', y')                                          (IPRB, from epoch blend_start)
+///   + l_P partial-bce(s'', y'')                                        (PPRB for DSRB, k-means prototypes for SARB)
+/// </code>
+/// Prototypes are rebuilt at the start of epoch <c>blend_start</c> and every <c>prototype_every</c> epochs after, in
+/// eval mode without grad, over the training images with the evaluation transform, and saved in checkpoints.
+/// </summary>
+/// <remarks>
+/// Options (besides <see cref="StageRecipe"/>'s, whose defaults here are Adam, lr 1e-3, weight decay 1e-4 and a step
+/// schedule): <c>loss</c>; <c>blend_start</c> (epoch, 0-based; default round(E / 4), the reference's 5 of 20);
+/// <c>prototype_every</c> (round(E / 4), the reference's 5); <c>contrastive_weight</c> (0.05); <c>instance_weight</c>
+/// and <c>prototype_weight</c> (1); <c>feature_dim</c> (1024, 128 for resnet-small), <c>intermediate_dim</c> (512, 64),
+/// <c>embedding_dim</c> (300, 32; embeddings are learnt: no GloVe file is given); <c>freeze_early</c> (the reference
+/// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
+/// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true).
+/// </remarks>
+public sealed class BlendingMethod : TrainingMethod
+{
+    private static readonly string[] OwnOptions =
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend"];
+
+    private readonly BlendingNet model;
+    private readonly IMultiLabelLoss loss;
+    private readonly TrainingStage[] stages;
+    private readonly int blendStart;
+    private readonly int prototypeEvery;
+    private readonly double contrastiveWeight;
+    private readonly double instanceWeight;
+    private readonly double prototypeWeight;
+    private PrototypeBank? bank;
+    private KMeansPrototypes? kmeans;
+
+    /// <summary>Builds the method.</summary>
+    /// <param name="setup">The setup; its training labels give the label graph (all zero when absent, e.g. when rebuilding for evaluation: the checkpoint restores it).</param>
+    /// <param name="variant">SSGRL, SARB or DSRB.</param>
+    /// <param name="loss">The classification loss; the partial BCE when null.</param>
+    public BlendingMethod(MethodSetup setup, BlendingVariant variant, IMultiLabelLoss? loss = null)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        setup.CheckOptions([.. StageRecipe.OptionNames, .. OwnOptions]);
+        Setup = setup;
+        Variant = variant;
+        this.loss = loss ?? PartialBce.Instance;
+        var small = string.Equals(setup.Backbone, "resnet-small", StringComparison.OrdinalIgnoreCase);
+        var quarter = Math.Max(1, (int)Math.Round(setup.Epochs / 4.0, MidpointRounding.AwayFromZero));
+        blendStart = (int)setup.Option("blend_start", quarter);
+        prototypeEvery = Math.Max(1, (int)setup.Option("prototype_every", quarter));
+        contrastiveWeight = setup.Option("contrastive_weight", 0.05);
+        instanceWeight = setup.Option("instance_weight", 1);
+        prototypeWeight = setup.Option("prototype_weight", 1);
+        var options = new SsgrlNetworkOptions
+        {
+            FeatureDim = (long)setup.Option("feature_dim", small ? 128 : 1024),
+            IntermediateDim = (long)setup.Option("intermediate_dim", small ? 64 : 512),
+            OutputDim = (long)setup.Option("feature_dim", small ? 128 : 1024),
+            EmbeddingDim = (int)setup.Option("embedding_dim", small ? 32 : 300),
+            EmbeddingSeed = SeedMix.Of(setup.Seed, 577),
+            FreezeEarlyStages = setup.Flag("freeze_early", setup.BackboneWeights is not null),
+        };
+
+        var backbone = Backbones.Create(setup);
+        using var adjacency = setup.TrainLabels is { } labels ? LabelAdjacency.FromKnownPositives(labels) : Tensor.Zeros([setup.NumClasses, setup.NumClasses]);
+        LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 314159));
+        var net = new SsgrlNetwork(backbone, adjacency, options);
+        model = new BlendingNet(
+            net,
+            variant == BlendingVariant.Ssgrl ? null : new InstanceBlending(),
+            variant switch { BlendingVariant.Dsrb => new PrototypeBlending(), BlendingVariant.Sarb => new SarbBlending(), _ => null });
+        var recipe = StageRecipe.From(setup, defaultLr: 1e-3, defaultOptimizer: OptimizerKind.Adam);
+        recipe = setup.Options.ContainsKey("schedule") ? recipe : recipe with { Schedule = SchedulerKind.Step };
+        var blendParameters = model.NamedParameters().Where(p => !p.Name.StartsWith("net.", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var netParameters = net.Parameters().Where(p => p.RequiresGrad).ToArray();
+        var groups = new List<StageGroup> { new(netParameters) };
+        if (blendParameters.Length > 0)
+        {
+            groups.Add(new StageGroup(blendParameters, WeightDecay: setup.Flag("decay_blend", true) ? null : 0));
+        }
+
+        stages = [recipe.Stage("train", setup.Epochs, groups, [])];
+    }
+
+    /// <summary>The variant.</summary>
+    public BlendingVariant Variant { get; }
+
+    /// <inheritdoc/>
+    public override string Name => Setup.Method;
+
+    /// <inheritdoc/>
+    public override MethodSetup Setup { get; }
+
+    /// <inheritdoc/>
+    public override Module Model => model;
+
+    /// <summary>The network and blending modules.</summary>
+    public BlendingNet Network => model;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TrainingStage> Stages => stages;
+
+    /// <summary>DSRB's current prototypes, or null before the first build.</summary>
+    public PrototypeBank? Bank => bank;
+
+    /// <summary>SARB's current prototypes, or null before the first build.</summary>
+    public KMeansPrototypes? KMeans => kmeans;
+
+    /// <inheritdoc/>
+    public override void OnEpochStart(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Variant == BlendingVariant.Ssgrl || context.Epoch < blendStart || (context.Epoch - blendStart) % prototypeEvery != 0)
+        {
+            return;
+        }
+
+        var net = model.Net;
+        var options = context.Options;
+        var loader = new DataLoader(context.Data.Train, context.Data.TestTransform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers));
+        var seed = SeedMix.Of(options.Seed, 99991, context.Epoch);
+        net.Eval();
+        try
+        {
+            using var noGrad = Autograd.NoGrad();
+            if (Variant == BlendingVariant.Dsrb)
+            {
+                PrototypeBankBuilder? builder = null;
+                foreach (var batch in loader.Epoch(0))
+                {
+                    using (batch)
+                    using (DisposeScope.Enter())
+                    {
+                        using var output = net.Forward(batch.Images.To(options.Device));
+                        builder ??= new PrototypeBankBuilder((int)net.NumClasses, output.GridHeight, output.GridWidth, net.Options.FeatureDim, seed: seed);
+                        builder.AddBatch(output.Maps!, batch.Targets.To(options.Device));
+                    }
+                }
+
+                bank?.Dispose();
+                bank = builder?.Build().MoveTo(options.Device);
+            }
+            else
+            {
+                var builder = new KMeansPrototypesBuilder((int)net.NumClasses, net.Options.FeatureDim, seed: seed);
+                foreach (var batch in loader.Epoch(0))
+                {
+                    using (batch)
+                    using (DisposeScope.Enter())
+                    {
+                        using var output = net.Forward(batch.Images.To(options.Device));
+                        builder.AddBatch(output.Vectors, batch.Targets.To(options.Device));
+                    }
+                }
+
+                kmeans?.Dispose();
+                kmeans = builder.Build(seed: seed).MoveTo(options.Device);
+            }
+        }
+        finally
+        {
+            net.Train();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor TrainingLoss(TrainingContext context, Batch batch, Tensor images, Tensor targets, int batchIndex)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var output = model.Net.Forward(images);
+        var total = loss.Compute(output.Logits, targets);
+        if (Variant == BlendingVariant.Ssgrl)
+        {
+            return total;
+        }
+
+        var rng = context.BatchRandom(batchIndex);
+        var batches = Math.Max(1, (context.Data.Train.Count / context.Options.BatchSize));
+        var w = ContrastiveLoss.RampedWeight(context.Epoch, batchIndex, batches, contrastiveWeight);
+        if (w > 0)
+        {
+            total = total + (ContrastiveLoss.Compute(output.Vectors, targets, rng) * w);
+        }
+
+        if (context.Epoch < blendStart)
+        {
+            return total;
+        }
+
+        using (var instance = model.Instance!.Blend(output.Maps ?? output.Vectors, targets))
+        {
+            total = total + (loss.Compute(model.Net.Classify(instance.Features), instance.Targets) * instanceWeight);
+        }
+
+        if (Variant == BlendingVariant.Dsrb && bank is not null)
+        {
+            var blended = ((PrototypeBlending)model.Prototype!).Blend(output.Maps!, targets, bank, rng);
+            total = total + (loss.Compute(model.Net.Classify(blended.Features), blended.Targets) * prototypeWeight);
+        }
+        else if (Variant == BlendingVariant.Sarb && kmeans is not null)
+        {
+            var blended = ((SarbBlending)model.Prototype!).Blend(output.Vectors, targets, kmeans, rng);
+            total = total + (loss.Compute(model.Net.Classify(blended.Features), blended.Targets) * prototypeWeight);
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Predict(Tensor images)
+    {
+        using var output = model.Net.Forward(images);
+        return output.Logits.Alias();
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, Tensor> ExtraState() =>
+        bank?.ToStateDict("bank.") ?? kmeans?.ToStateDict("kmeans.") ?? [];
+
+    /// <inheritdoc/>
+    public override void LoadExtraState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Keys.Any(k => k.StartsWith("bank.", StringComparison.Ordinal)))
+        {
+            bank?.Dispose();
+            bank = PrototypeBank.FromStateDict(state, "bank.");
+        }
+
+        if (state.Keys.Any(k => k.StartsWith("kmeans.", StringComparison.Ordinal)))
+        {
+            kmeans?.Dispose();
+            kmeans = KMeansPrototypes.FromStateDict(state, "kmeans.");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            bank?.Dispose();
+            kmeans?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
