@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
