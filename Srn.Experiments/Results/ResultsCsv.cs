@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using Srn.Data;
+
+namespace Srn.Experiments.Results;
+
+/// <summary>
+/// <c>results.csv</c>: one row per evaluation (run x epoch), columns <see cref="Columns"/>. Metrics and the proportion are
+/// written with at most 6 decimals, the loss with 9 significant digits (it is a float32), seconds to the millisecond;
+/// an empty number cell is NaN.
+/// </summary>
+internal static class ResultsCsv
+{
+    /// <summary>The file name.</summary>
+    public const string FileName = "results.csv";
+
+    /// <summary>The header, in order (specs/experiments.md).</summary>
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "run_id", "dataset", "method", "backbone", "image_size", "proportion", "seed", "epoch",
+        "map", "map_noninterp", "cp", "cr", "cf1", "op", "or", "of1", "cp3", "cr3", "cf1_3", "op3", "or3", "of1_3",
+        "train_loss", "seconds", "device",
+    ];
+
+    /// <summary>The whole file: header and rows, lines ending with '\n'.</summary>
+    /// <param name="rows">The rows, in file order.</param>
+    /// <returns>The text.</returns>
+    public static string Format(IEnumerable<ResultRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var text = new StringBuilder();
+        CsvCells.AppendRecord(text, Columns);
+        foreach (var r in rows)
+        {
+            CsvCells.AppendRecord(text, Cells(r));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The formatted cells of a row, in column order. Two rows are the same result when these are equal.</summary>
+    /// <param name="r">The row.</param>
+    /// <returns>One string per column.</returns>
+    public static string[] Cells(ResultRow r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return
+        [
+            CsvCells.Text(r.RunId), CsvCells.Text(r.Dataset), CsvCells.Text(r.Method), CsvCells.Text(r.Backbone),
+            CsvCells.Integer(r.ImageSize), CsvCells.Fixed6(r.Proportion), CsvCells.Integer(r.Seed), CsvCells.Integer(r.Epoch),
+            .. new[] { r.Map, r.MapNonInterp, r.CP, r.CR, r.CF1, r.OP, r.OR, r.OF1, r.Top3CP, r.Top3CR, r.Top3CF1, r.Top3OP, r.Top3OR, r.Top3OF1 }.Select(CsvCells.Fixed6),
+            CsvCells.Float32(r.TrainLoss), CsvCells.Seconds(r.Seconds), CsvCells.Text(r.Device),
+        ];
+    }
+
+    /// <summary>Reads <c>results.csv</c>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The rows in file order.</returns>
+    /// <exception cref="FileNotFoundException">When it does not exist.</exception>
+    /// <exception cref="DataFormatException">
+    /// A malformed file (the message starts with <c>path:line:</c> and names the column): a wrong header or cell count, an
+    /// empty text cell, a number that is not finite, a proportion outside [0, 1], two rows of one run and epoch, or rows of
+    /// one run that disagree on its dataset, method, backbone, image size, proportion or seed.
+    /// </exception>
+    public static IReadOnlyList<ResultRow> Read(string path) => ReadWithLines(path).Select(r => r.Row).ToArray();
+
+    /// <summary>As <see cref="Read"/>, with the line each row starts on (for error messages of callers).</summary>
+    internal static List<(ResultRow Row, int Line)> ReadWithLines(string path)
+    {
+        var rows = CsvCells.Read(path, Columns, Parse);
+        Validate(rows, path);
+        return rows;
+    }
+
+    /// <summary>Checks rows of one run agree on the run's identity and each (run, epoch) appears once.</summary>
+    /// <param name="rows">Rows with their lines (0 when they come from memory).</param>
+    /// <param name="source">The file, or a description of the caller, for messages.</param>
+    /// <exception cref="DataFormatException">Naming both lines.</exception>
+    internal static void Validate(IReadOnlyList<(ResultRow Row, int Line)> rows, string source)
+    {
+        var firstOfRun = new Dictionary<string, (ResultRow Row, int Line)>(StringComparer.Ordinal);
+        var seen = new Dictionary<(string, int), int>();
+        foreach (var (row, line) in rows)
+        {
+            if (!seen.TryAdd((row.RunId, row.Epoch), line))
+            {
+                throw new DataFormatException(source, line, string.Create(CultureInfo.InvariantCulture,
+                    $"run '{row.RunId}' epoch {row.Epoch} appears twice (lines {seen[(row.RunId, row.Epoch)]} and {line})"));
+            }
+
+            if (!firstOfRun.TryAdd(row.RunId, (row, line)))
+            {
+                var (first, firstLine) = firstOfRun[row.RunId];
+                var differs = IdentityDifference(first, row);
+                if (differs is not null)
+                {
+                    throw new DataFormatException(source, line, string.Create(CultureInfo.InvariantCulture,
+                        $"column '{differs}' of run '{row.RunId}' differs from its row on line {firstLine}; one run has one dataset, method, backbone, image size, proportion and seed"));
+                }
+            }
+        }
+    }
+
+    /// <summary>The first identity column on which two rows of a run disagree, or null.</summary>
+    private static string? IdentityDifference(ResultRow a, ResultRow b) =>
+        a.Dataset != b.Dataset ? "dataset"
+        : a.Method != b.Method ? "method"
+        : a.Backbone != b.Backbone ? "backbone"
+        : a.ImageSize != b.ImageSize ? "image_size"
+        : CsvCells.Fixed6(a.Proportion) != CsvCells.Fixed6(b.Proportion) ? "proportion"
+        : a.Seed != b.Seed ? "seed"
+        : null;
+
+    private static ResultRow Parse(CsvCells.Record c)
+    {
+        var proportion = c.Number(5);
+        if (!(proportion >= 0 && proportion <= 1))
+        {
+            throw c.Fault(5, $"is '{c.Csv.GetString(5)}', expected a known-label proportion in [0, 1]");
+        }
+
+        return new ResultRow
+        {
+            RunId = c.Text(0), Dataset = c.Text(1), Method = c.Text(2), Backbone = c.Text(3),
+            ImageSize = c.Integer(4, 1), Proportion = proportion, Seed = c.Integer(6, int.MinValue), Epoch = c.Integer(7, 0),
+            Map = c.Number(8), MapNonInterp = c.Number(9), CP = c.Number(10), CR = c.Number(11), CF1 = c.Number(12),
+            OP = c.Number(13), OR = c.Number(14), OF1 = c.Number(15),
+            Top3CP = c.Number(16), Top3CR = c.Number(17), Top3CF1 = c.Number(18), Top3OP = c.Number(19), Top3OR = c.Number(20), Top3OF1 = c.Number(21),
+            TrainLoss = c.Number(22), Seconds = c.Number(23), Device = c.Text(24),
+        };
+    }
+}
