@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Srn.Experiments.Demo;
+using Srn.Experiments.Sweep;
 
 namespace Srn.Experiments;
 

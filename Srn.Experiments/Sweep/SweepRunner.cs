@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using Srn.Experiments.Results;
+using Srn.Experiments.Runs;
+using Srn.Torch;
+using Srn.Torch.IO;
+using Srn.Training;
+
+namespace Srn.Experiments.Sweep;
+
+/// <summary>
+/// Runs a sweep's jobs one after the other. Each finished run's rows go to <c>results.csv</c> and <c>per_class_ap.csv</c>
+/// at once (atomically, replacing any rows of that run), then the summary and plot are rewritten; each run checkpoints
+/// every epoch under <c>runs/&lt;run_id&gt;/</c>, so a killed sweep loses at most part of one run and <c>--resume</c>
+/// continues it exactly.
+/// </summary>
+internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume, (int Index, int Count)? shard)
+{
+    public IReadOnlyList<SummaryRow> Run(CancellationToken token)
+    {
+        var store = new ResultsStore(outDir);
+        if (!resume && (File.Exists(store.ResultsPath) || Directory.Exists(Path.Combine(outDir, "runs"))))
+        {
+            throw new ArgumentException($"{Path.GetFullPath(outDir)} already holds a sweep. Add --resume to continue it, or choose another --out.");
+        }
+
+        var device = DeviceOption.Parse(config.Device);
+        Directory.CreateDirectory(outDir);
+        var versions = new Dictionary<string, string>
+        {
+            ["srn"] = typeof(SweepRunner).Assembly.GetName().Version?.ToString() ?? "?",
+            ["libtorch"] = LibTorch.Version,
+            ["device"] = device.ToString(),
+            ["blas"] = LibTorch.BlasLibrary,
+            ["shard"] = shard is { } sh ? $"{sh.Index}/{sh.Count}" : "all",
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "config.yaml"), config.ToYaml(versions));
+
+        var source = config.Dataset switch
+        {
+            "fashion-scenes" => DataSource.FashionScenes(config.Data, line => AnsiConsole.MarkupLine(Markup.Escape(line))),
+            "manifests" => DataSource.Manifests(
+                config.TrainManifest ?? throw new ArgumentException("dataset 'manifests' needs train_manifest."),
+                config.TestManifest ?? throw new ArgumentException("dataset 'manifests' needs test_manifest."),
+                config.ImageRoot ?? throw new ArgumentException("dataset 'manifests' needs image_root.")),
+            var other => throw new ArgumentException($"Unknown dataset '{other}': use fashion-scenes or manifests."),
+        };
+
+        var jobs = SweepJob.All(config).Where(j => shard is not { } s || j.Index % s.Count == s.Index).ToArray();
+        var finished = store.FinishedRuns();
+        var pending = jobs.Where(j => !finished.Contains(RunIdOf(j, source))).ToArray();
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"srn sweep: {source.Description}; {string.Join(", ", config.Methods)} x {config.Proportions.Count} proportions x {config.Seeds.Count} seed(s) = {jobs.Length} runs ({jobs.Length - pending.Length} done), {config.Backbone}, {config.Epochs} epochs, {device}, libtorch {LibTorch.Version}")));
+        AnsiConsole.MarkupLine($"output: [green]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
+
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var sweepTask = ctx.AddTask("sweep", maxValue: Math.Max(1, pending.Length));
+                var epochTask = ctx.AddTask("run", maxValue: 1);
+                foreach (var job in pending)
+                {
+                    token.ThrowIfCancellationRequested();
+                    var spec = SpecOf(job, device);
+                    epochTask.Description = Markup.Escape($"{job.Method} p={job.Proportion:0.0#} seed {job.Seed}");
+                    var progress = new Progress<TrainingProgress>(p =>
+                    {
+                        epochTask.MaxValue = (double)p.TotalEpochs * p.Batches;
+                        epochTask.Value = ((p.Epoch - 1) * (double)p.Batches) + p.Batch;
+                    });
+                    var (rows, perClass, line) = RunOne(spec, source, progress, token);
+                    store.AddRun(rows, perClass);
+                    ResultsReport.Write(outDir, config.Baseline);
+                    AnsiConsole.MarkupLine(Markup.Escape(line));
+                    sweepTask.Increment(1);
+                }
+
+                sweepTask.Value = sweepTask.MaxValue;
+                epochTask.Value = epochTask.MaxValue;
+            });
+
+        var summary = ResultsReport.Write(outDir, config.Baseline);
+        SummaryTable.Write(AnsiConsole.Console, summary);
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{pending.Length} runs in {clock.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(outDir)}")));
+        return summary;
+    }
+
+    private RunSpec SpecOf(SweepJob job, Device device)
+    {
+        var options = new Dictionary<string, string>(config.Options);
+        if (config.MethodOptions.TryGetValue(job.Method, out var own))
+        {
+            foreach (var (k, v) in own)
+            {
+                options[k] = v;
+            }
+        }
+
+        return new RunSpec
+        {
+            Method = job.Method, Backbone = config.Backbone, ImageSize = config.ImageSize, Epochs = config.Epochs, BatchSize = config.BatchSize,
+            Proportion = job.Proportion, Protocol = config.Protocol, Seed = job.Seed, MaskSeed = config.MaskSeed, TrainLimit = config.TrainLimit,
+            TestLimit = config.TestLimit, Device = device, Workers = config.Workers, Threads = config.Threads, Options = options,
+        };
+    }
+
+    private string RunIdOf(SweepJob job, DataSource source)
+    {
+        var size = config.ImageSize ?? Models.ModelRegistry.Config(config.Backbone).DefaultInputSize;
+        return SpecOf(job, Device.Cpu).RunId(source.Name, size);
+    }
+
+    private (List<ResultRow> Rows, List<PerClassApRow> PerClass, string Line) RunOne(RunSpec spec, DataSource source, IProgress<TrainingProgress> progress, CancellationToken token)
+    {
+        var (setup, data) = RunExecutor.Prepare(spec, source);
+        setup = setup with { BackboneWeights = config.BackboneWeights };
+        var runId = spec.RunId(source.Name, setup.ImageSize);
+        var runDir = Path.Combine(outDir, "runs", runId);
+        Directory.CreateDirectory(runDir);
+        using var log = new StreamWriter(Path.Combine(runDir, "log.txt"), append: true);
+        log.WriteLine($"run {runId}: {setup.Method} {setup.Backbone} {setup.ImageSize}px p={spec.Proportion} seed {spec.Seed} epochs {setup.Epochs} ({DateTime.UtcNow:u})");
+        using var method = RunExecutor.Build(setup);
+        method.Model.To(spec.Device);
+        var clock = Stopwatch.StartNew();
+        var options = RunExecutor.Options(spec, Path.Combine(runDir, "checkpoint.safetensors"), progress, r =>
+        {
+            log.WriteLine(EpochLog.Line(r, method.Stages.Sum(s => s.Epochs)));
+            log.Flush();
+        });
+        var history = Trainer.Fit(method, data, options, token);
+        EpochLog.WriteCsv(Path.Combine(runDir, "epochs.csv"), history);
+        var rows = new List<ResultRow>();
+        var perClass = new List<PerClassApRow>();
+        double elapsed = 0;
+        foreach (var e in history.Where(h => h.Metrics is not null))
+        {
+            var m = e.Metrics!;
+            elapsed += e.Seconds;
+            rows.Add(new ResultRow
+            {
+                RunId = runId, Dataset = source.Name, Method = spec.Method, Backbone = spec.Backbone, ImageSize = setup.ImageSize,
+                Proportion = spec.Proportion, Seed = spec.Seed, Epoch = e.Epoch, Map = m.Map, MapNonInterp = m.MapNonInterpolated,
+                CP = m.CP, CR = m.CR, CF1 = m.CF1, OP = m.OP, OR = m.OR, OF1 = m.OF1, Top3CP = m.CP3, Top3CR = m.CR3, Top3CF1 = m.CF1_3,
+                Top3OP = m.OP3, Top3OR = m.OR3, Top3OF1 = m.OF1_3, TrainLoss = e.TrainLoss, Seconds = elapsed, Device = spec.Device.ToString(),
+            });
+            perClass.AddRange(m.ClassAp.Select((ap, c) => new PerClassApRow(runId, e.Epoch, setup.ClassNames[c], ap)));
+        }
+
+        var last = history[^1];
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{spec.Method,-12} p={spec.Proportion:0.0#}  seed {spec.Seed}  mAP {last.Metrics?.Map:F2}  CF1 {last.Metrics?.CF1:F2}  OF1 {last.Metrics?.OF1:F2}  {clock.Elapsed.TotalSeconds:F0} s");
+        log.WriteLine(line);
+        return (rows, perClass, line);
+    }
+}
