@@ -305,6 +305,20 @@ SRN_API srn_tensor srn_diagonal(srn_tensor t, int64_t offset, int64_t dim1, int6
 SRN_API srn_tensor srn_interpolate_antialias(srn_tensor input, const int64_t* size, double scale_h, double scale_w,
                                              int32_t mode, int32_t align_corners);
 
+/* ---- RoI ops (roi.cpp) ---- */
+/* torchvision.ops.roi_pool (max over integer bins) and torchvision.ops.roi_align (average of bilinear samples).
+ * input [N, C, H, W] floating point; boxes [K, 5] rows (batch index, x1, y1, x2, y2) in input-image coordinates, on the
+ * input's device, any floating dtype (converted to the input's; they get no gradient); output [K, C, output_h, output_w].
+ * spatial_scale maps box coordinates to input cells (1/16 for a stride-16 feature map), positive. sampling_ratio: samples
+ * per bin side, <= 0 for torchvision's adaptive ceil(box size / output size); aligned != 0 shifts boxes by -0.5 cell.
+ * Batch indices must be integers in [0, N) and coordinates finite (else an error naming the box).
+ * impl: 0 = on CPU (float32 / float64 only) the C++ kernels with autograd nodes, elsewhere a composite of ATen ops that
+ * runs on any device; 1 = the composite on every device. Second derivatives are not supported by the kernels. */
+SRN_API srn_tensor srn_roi_pool(srn_tensor input, srn_tensor boxes, int64_t output_h, int64_t output_w,
+                                double spatial_scale, int32_t impl);
+SRN_API srn_tensor srn_roi_align(srn_tensor input, srn_tensor boxes, int64_t output_h, int64_t output_w,
+                                 double spatial_scale, int64_t sampling_ratio, int32_t aligned, int32_t impl);
+
 /* ===== images =============================================================================== */
 /* (area: image) */
 /* Image codecs (src/image.cpp): JPEG through libjpeg-turbo's TurboJPEG API, PNG through libpng. The format is
