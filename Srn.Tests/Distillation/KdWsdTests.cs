@@ -235,4 +235,31 @@ public sealed class KdWsdTests
         Assert.That(CorLoc.Compute([[]], [[]]), Is.NaN);
         Assert.Throws<ArgumentException>(() => CorLoc.Compute([], [[]]));
     }
+
+    [TestCase(32f, 1.0, Description = "true boxes cover the whole image, like the only proposal")]
+    [TestCase(8f, 0.0, Description = "true boxes in a corner: IoU 1/16")]
+    public void Teacher_corloc_runs_over_a_dataset_with_boxes(float side, double expected)
+    {
+        using var scope = DisposeScope.Enter();
+        ProposalSource whole = (_, n, h, w) => Tensor.FromArray(new float[] { 0, 0, w, h }, [1, 1, 4]).Expand(n, 1, 4).Contiguous();
+        using var method = new KdWsdMethod(Setup("1,0,0"), proposals: whole);
+        var data = new Boxed(new TinyScenes(10, seed: 4), side);
+        var corLoc = method.TeacherCorLoc(data, Data().TestTransform, Options());
+        Assert.That(corLoc, Is.EqualTo(expected));
+    }
+
+    // TinyScenes with one box per present class, from the corner (0, 0) with the given side.
+    private sealed class Boxed(TinyScenes inner, float side) : Srn.Data.IMultiLabelDataset
+    {
+        public int Count => inner.Count;
+
+        public IReadOnlyList<string> Classes => inner.Classes;
+
+        public Srn.Data.MultiLabelItem Load(int index)
+        {
+            var item = inner.Load(index);
+            var boxes = item.Labels.Select((l, c) => (l, c)).Where(x => x.l == 1).Select(x => new Box(0, 0, side, side, x.c)).ToArray();
+            return item with { Sample = item.Sample with { Boxes = boxes } };
+        }
+    }
 }

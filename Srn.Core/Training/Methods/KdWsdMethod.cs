@@ -209,6 +209,46 @@ public sealed class KdWsdMethod : TrainingMethod
         return WsddnTeacher.ImageScores(output.Xc, output.Xd).MoveToOuterScope();
     }
 
+    /// <summary>
+    /// The teacher's CorLoc on a dataset with boxes (FashionScenes): each image's top proposal per present class, scored
+    /// by <see cref="WsddnTeacher.Detections"/>, against the image's true boxes after the transform; see <see cref="CorLoc"/>.
+    /// </summary>
+    /// <param name="dataset">Images with boxes (their <see cref="Vision.Box.Class"/> set).</param>
+    /// <param name="transform">The evaluation transform (it must keep boxes in step with the image, as resizing does).</param>
+    /// <param name="options">Device, evaluation batch size and workers.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>CorLoc in [0, 1]; NaN when no image has a box.</returns>
+    public double TeacherCorLoc(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(transform);
+        ArgumentNullException.ThrowIfNull(options);
+        var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = true });
+        var detections = new List<IReadOnlyList<RegionDetection>>();
+        var truth = new List<IReadOnlyList<Vision.Box>>();
+        var wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            foreach (var batch in loader.Epoch(0, cancellationToken))
+            {
+                using (batch)
+                using (DisposeScope.Enter())
+                {
+                    var images = batch.Images.To(options.Device);
+                    detections.AddRange(model.Teacher.Detections(images, Proposals(batch, images)));
+                    truth.AddRange(batch.Boxes ?? throw new InvalidOperationException("The loader returned no boxes."));
+                }
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+
+        return CorLoc.Compute(detections, truth);
+    }
+
     /// <summary>The proposals of a batch on the images' device, <c>[N, R, 4]</c>.</summary>
     /// <param name="batch">The batch (may be null for the built-in windows).</param>
     /// <param name="images">Its images.</param>
