@@ -236,6 +236,39 @@ public sealed class KdWsdTests
         Assert.Throws<ArgumentException>(() => CorLoc.Compute([], [[]]));
     }
 
+    [Test]
+    public void Stopping_after_the_feature_stage_and_resuming_equals_training_straight_through()
+    {
+        var dir = Directory.CreateTempSubdirectory("kd-wsd-resume-").FullName;
+        try
+        {
+            using var scope = DisposeScope.Enter();
+            var setup = Setup("1,1,1");
+            using var straight = new KdWsdMethod(setup);
+            var full = Trainer.Fit(straight, Data(), Options() with { CheckpointPath = Path.Combine(dir, "a.safetensors") });
+
+            var path = Path.Combine(dir, "b.safetensors");
+            using var cancel = new CancellationTokenSource();
+            using (var first = new KdWsdMethod(setup))
+            {
+                var options = Options() with { CheckpointPath = path, EpochFinished = r => { if (r.Epoch == 2) cancel.Cancel(); } };
+                Assert.Catch<OperationCanceledException>(() => Trainer.Fit(first, Data(), options, cancel.Token));
+            }
+
+            using var second = new KdWsdMethod(setup);
+            var resumed = Trainer.Fit(second, Data(), Options() with { CheckpointPath = path, Resume = true });
+            Assert.That(resumed.Select(r => r.TrainLoss), Is.EqualTo(full.Select(r => r.TrainLoss)));
+            var a = Snapshot(straight.Model);
+            var b = Snapshot(second.Model);
+            Assert.That(b.Keys, Is.EquivalentTo(a.Keys));
+            Assert.That(a.Keys.Where(k => !a[k].SequenceEqual(b[k])), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [TestCase(32f, 1.0, Description = "true boxes cover the whole image, like the only proposal")]
     [TestCase(8f, 0.0, Description = "true boxes in a corner: IoU 1/16")]
     public void Teacher_corloc_runs_over_a_dataset_with_boxes(float side, double expected)
