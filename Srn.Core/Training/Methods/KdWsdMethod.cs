@@ -1,0 +1,313 @@
+using System.Globalization;
+using Srn.Data;
+using Srn.Distillation;
+using Srn.Torch;
+using Srn.Torch.NN;
+using Srn.Training.Losses;
+
+namespace Srn.Training.Methods;
+
+/// <summary>
+/// KD-WSD (Liu et al. 2018; specs/kd-wsd.md, docs/kd-wsd.md): a WSDDN teacher trained from image-level labels, then a
+/// plain ResNet student distilled from it in three stages:
+/// <list type="number">
+/// <item><c>teacher</c>: WSDDN's masked, clamped BCE on phi; the student idle and frozen;</item>
+/// <item><c>feature</c>: the student's fc7' RoI features matched to the teacher's fc7,
+/// <c>sum ||f_s - f_t||^2 / (2 N R)</c>; the teacher frozen (eval mode, no gradient, in no group);</item>
+/// <item><c>predict</c>: <c>L(z, y) + BCE(s * z, p_T)</c> with <c>p_T = sum_r softmax_k(2 x_c) softmax_r(2 x_d)</c>, z the
+/// student's logits, s a learnable per-class scale (0.2 at first) trained without weight decay; the teacher frozen.</item>
+/// </list>
+/// Only the student predicts, in every stage (the teacher needs proposals; <see cref="TeacherScores"/> scores it).
+/// </summary>
+/// <remarks>
+/// Options (besides <see cref="StageRecipe"/>'s and <c>loss</c>, the ground-truth term's loss): <c>stage_epochs</c>
+/// ("a,b,c"; by default the feature stage gets k = max(1, round(E / 10)) epochs, the teacher round((E - k) / 2) and the
+/// prediction stage the rest); <c>proposals</c> (R per image, 100); <c>hidden</c> (fc6/fc7 width, 256 for resnet-small,
+/// 1024 otherwise); <c>roi</c> (pool | align); <c>teacher_temperature</c> (0.5); <c>scale_init</c> (0.2);
+/// <c>kd_loss</c> (wsd: the paper's BCE(s z, p_T); logit: standard logit distillation
+/// <c>T^2 BCE(z / T, sigmoid(logit(phi) / T))</c> with T = <c>kd_temperature</c>, 4); <c>distill</c> (true; false trains
+/// the same student alone, all epochs in the prediction stage: the <c>kd-wsd-student</c> method).
+/// </remarks>
+public sealed class KdWsdMethod : TrainingMethod
+{
+    private static readonly string[] OptionNames =
+        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill"];
+
+    private readonly KdWsdModel model;
+    private readonly IMultiLabelLoss loss;
+    private readonly ProposalSource proposals;
+    private readonly TrainingStage[] stages;
+    private readonly double teacherTemperature;
+    private readonly bool logitKd;
+    private readonly double kdTemperature;
+
+    /// <summary>Builds the teacher, the student and the three stages.</summary>
+    /// <param name="setup">The setup.</param>
+    /// <param name="loss">The ground-truth loss of the student; the partial BCE when null.</param>
+    /// <param name="proposals">The proposals of each batch; dense multi-scale windows (option <c>proposals</c> per image) when null.</param>
+    /// <param name="distillByDefault">The default of the <c>distill</c> option (false for <c>kd-wsd-student</c>).</param>
+    /// <exception cref="ArgumentException">For a bad option, or too few epochs for three stages.</exception>
+    public KdWsdMethod(MethodSetup setup, IMultiLabelLoss? loss = null, ProposalSource? proposals = null, bool distillByDefault = true)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        setup.CheckOptions(OptionNames);
+        Setup = setup;
+        this.loss = loss ?? PartialBce.Instance;
+        Distill = setup.Flag("distill", distillByDefault);
+        var count = (int)setup.Option("proposals", 100);
+        if (count < 1)
+        {
+            throw new ArgumentException($"Method '{setup.Method}': proposals must be at least 1, got {count}.");
+        }
+
+        this.proposals = proposals ?? DenseWindows.Source(count);
+        teacherTemperature = setup.Option("teacher_temperature", 0.5);
+        kdTemperature = setup.Option("kd_temperature", 4);
+        logitKd = (setup.Options.TryGetValue("kd_loss", out var kd) ? kd.ToUpperInvariant() : "WSD") switch
+        {
+            "WSD" => false,
+            "LOGIT" => true,
+            _ => throw new ArgumentException($"Method '{setup.Method}': kd_loss '{kd}' is not one of wsd, logit."),
+        };
+        if (!(teacherTemperature > 0) || !(kdTemperature > 0))
+        {
+            throw new ArgumentException($"Method '{setup.Method}': temperatures must be positive.");
+        }
+
+        var defaults = WsddnOptions.For(setup.Backbone);
+        var head = defaults with
+        {
+            Hidden = (int)setup.Option("hidden", defaults.Hidden),
+            UseRoIAlign = (setup.Options.TryGetValue("roi", out var roi) ? roi.ToUpperInvariant() : "POOL") switch
+            {
+                "POOL" => false,
+                "ALIGN" => true,
+                _ => throw new ArgumentException($"Method '{setup.Method}': roi '{roi}' is not one of pool, align."),
+            },
+        };
+        var epochs = StageEpochs(setup, Distill);
+
+        // Teacher and student get different initial weights (the same pretrained ones when given).
+        var teacherBackbone = Backbones.Create(setup);
+        var studentBackbone = Backbones.Create(setup with { Seed = SeedMix.Of(setup.Seed, 5) });
+        LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 662607));
+        var teacher = new WsddnTeacher(teacherBackbone, setup.NumClasses, head);
+        var student = new KdStudent(studentBackbone, setup.NumClasses, head.Hidden, head.PoolSize, head.UseRoIAlign);
+        model = new KdWsdModel(teacher, student, setup.Option("scale_init", 0.2));
+
+        var recipe = StageRecipe.From(setup, defaultLr: 0.05);
+        var teacherParameters = teacher.NamedParameters().Where(p => !p.Name.StartsWith("backbone.fc.", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        StageGroup[] predictGroups = Distill && !logitKd
+            ? [new StageGroup([.. student.UsedParameters()]), new StageGroup([model.Scale], WeightDecay: 0)]
+            : [new StageGroup([.. student.UsedParameters()])];
+        stages =
+        [
+            recipe.Stage("teacher", epochs[0], [new StageGroup(teacherParameters)], [student]),
+            recipe.Stage("feature", epochs[1], [new StageGroup([.. student.FeatureParameters()])], [teacher]),
+            recipe.Stage("predict", epochs[2], predictGroups, [teacher]),
+        ];
+    }
+
+    /// <inheritdoc/>
+    public override string Name => Setup.Method;
+
+    /// <inheritdoc/>
+    public override MethodSetup Setup { get; }
+
+    /// <inheritdoc/>
+    public override Module Model => model;
+
+    /// <summary>Teacher, student and the distillation scale.</summary>
+    public KdWsdModel Network => model;
+
+    /// <summary>Whether the student learns from the teacher (false: the student alone, the comparison baseline).</summary>
+    public bool Distill { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TrainingStage> Stages => stages;
+
+    /// <inheritdoc/>
+    public override string PredictionHead => "student";
+
+    /// <summary>The epochs of the three stages (teacher, feature, predict) for a setup.</summary>
+    /// <param name="setup">The setup.</param>
+    /// <param name="distill">Whether the teacher is trained and distilled (otherwise everything goes to the last stage).</param>
+    /// <returns>Three epoch counts.</returns>
+    /// <exception cref="ArgumentException">When they cannot be formed.</exception>
+    public static int[] StageEpochs(MethodSetup setup, bool distill)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (setup.Options.TryGetValue("stage_epochs", out var text))
+        {
+            var parts = text.Split(',', StringSplitOptions.TrimEntries);
+            var values = new int[parts.Length];
+            if (parts.Length != 3 || parts.Select((p, i) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out values[i])).Any(ok => !ok))
+            {
+                throw new ArgumentException($"KD-WSD: stage_epochs must be three non-negative integers like \"4,1,5\", got \"{text}\".");
+            }
+
+            return values;
+        }
+
+        if (!distill)
+        {
+            return [0, 0, setup.Epochs];
+        }
+
+        if (setup.Epochs < 3)
+        {
+            throw new ArgumentException($"KD-WSD trains in 3 stages and needs at least 3 epochs, got {setup.Epochs}.");
+        }
+
+        var k = Math.Max(1, (int)Math.Round(setup.Epochs / 10.0, MidpointRounding.AwayFromZero));
+        var teacher = Math.Max(1, (int)Math.Round((setup.Epochs - k) / 2.0, MidpointRounding.AwayFromZero));
+        return [teacher, k, setup.Epochs - k - teacher];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor TrainingLoss(TrainingContext context, Batch batch, Tensor images, Tensor targets, int batchIndex)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return StageLoss(context.StageIndex, batch, images, targets);
+    }
+
+    /// <summary>The training loss of a stage for one batch (what <see cref="TrainingLoss"/> computes).</summary>
+    /// <param name="stage">0 teacher, 1 feature, 2 predict.</param>
+    /// <param name="batch">The batch, handed to the proposal source (may be null for the built-in windows).</param>
+    /// <param name="images">Images <c>[N, 3, H, W]</c> on the model's device.</param>
+    /// <param name="targets">Targets <c>[N, K]</c> in 1 / -1 / 0.</param>
+    /// <returns>A 0-d loss.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">For a stage outside 0..2.</exception>
+    public Tensor StageLoss(int stage, Batch? batch, Tensor images, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(targets);
+        using var scope = DisposeScope.Enter();
+        var result = stage switch
+        {
+            0 => TeacherLoss(batch, images, targets),
+            1 => FeatureLoss(batch, images),
+            2 => PredictionLoss(batch, images, targets),
+            _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "KD-WSD has stages 0 (teacher), 1 (feature) and 2 (predict)."),
+        };
+        return result.MoveToOuterScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Predict(Tensor images) => model.Student.Forward(images);
+
+    /// <summary>The teacher's image scores phi <c>[N, K]</c> in (0, 1) for images (its own proposals), without gradients.</summary>
+    /// <param name="images">Images <c>[N, 3, H, W]</c> on the model's device.</param>
+    /// <param name="batch">The batch, for a proposal source that reads per-image proposals.</param>
+    /// <returns>phi.</returns>
+    public Tensor TeacherScores(Tensor images, Batch? batch = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var noGrad = Autograd.NoGrad();
+        using var scope = DisposeScope.Enter();
+        using var output = model.Teacher.Forward(images, Proposals(batch, images));
+        return WsddnTeacher.ImageScores(output.Xc, output.Xd).MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// The teacher's CorLoc on a dataset with boxes (FashionScenes): each image's top proposal per present class, scored
+    /// by <see cref="WsddnTeacher.Detections"/>, against the image's true boxes after the transform; see <see cref="CorLoc"/>.
+    /// </summary>
+    /// <param name="dataset">Images with boxes (their <see cref="Vision.Box.Class"/> set).</param>
+    /// <param name="transform">The evaluation transform (it must keep boxes in step with the image, as resizing does).</param>
+    /// <param name="options">Device, evaluation batch size and workers.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>CorLoc in [0, 1]; NaN when no image has a box.</returns>
+    public double TeacherCorLoc(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(transform);
+        ArgumentNullException.ThrowIfNull(options);
+        var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = true });
+        var detections = new List<IReadOnlyList<RegionDetection>>();
+        var truth = new List<IReadOnlyList<Vision.Box>>();
+        var wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            foreach (var batch in loader.Epoch(0, cancellationToken))
+            {
+                using (batch)
+                using (DisposeScope.Enter())
+                {
+                    var images = batch.Images.To(options.Device);
+                    detections.AddRange(model.Teacher.Detections(images, Proposals(batch, images)));
+                    truth.AddRange(batch.Boxes ?? throw new InvalidOperationException("The loader returned no boxes."));
+                }
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+
+        return CorLoc.Compute(detections, truth);
+    }
+
+    /// <summary>The proposals of a batch on the images' device, <c>[N, R, 4]</c>.</summary>
+    /// <param name="batch">The batch (may be null for the built-in windows).</param>
+    /// <param name="images">Its images.</param>
+    /// <returns>The proposals.</returns>
+    public Tensor Proposals(Batch? batch, Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var boxes = proposals(batch, (int)images.Size(0), (int)images.Size(2), (int)images.Size(3));
+        return boxes.To(images.Device, ScalarType.Float32);
+    }
+
+    private Tensor TeacherLoss(Batch? batch, Tensor images, Tensor targets)
+    {
+        using var output = model.Teacher.Forward(images, Proposals(batch, images));
+        return WsddnLoss.Compute(WsddnTeacher.ImageScores(output.Xc, output.Xd), targets);
+    }
+
+    private Tensor FeatureLoss(Batch? batch, Tensor images)
+    {
+        var boxes = Proposals(batch, images);
+        Tensor target;
+        using (Autograd.NoGrad())
+        {
+            using var output = model.Teacher.Forward(images, boxes);
+            target = output.Fc7.Alias();
+        }
+
+        // The student sees the same input as the teacher here, so the proposals need no rescaling.
+        var features = model.Student.RegionFeatures(images, boxes);
+        var (n, r) = (features.Size(0), features.Size(1));
+        return (features - target).Pow(2.0).Sum() / (2.0 * n * r);
+    }
+
+    private Tensor PredictionLoss(Batch? batch, Tensor images, Tensor targets)
+    {
+        var logits = model.Student.Forward(images);
+        var groundTruth = loss.Compute(logits, targets);
+        if (!Distill)
+        {
+            return groundTruth;
+        }
+
+        Tensor xc, xd;
+        using (Autograd.NoGrad())
+        {
+            using var output = model.Teacher.Forward(images, Proposals(batch, images));
+            (xc, xd) = (output.Xc.Alias(), output.Xd.Alias());
+        }
+
+        if (logitKd)
+        {
+            // Standard logit distillation on the teacher's phi read as a probability: T^2 BCE(z / T, sigmoid(logit(phi) / T)).
+            var phi = WsddnTeacher.ImageScores(xc, xd).Clamp(WsddnLoss.Epsilon, 1 - WsddnLoss.Epsilon);
+            var teacherLogits = (phi / (1.0 - phi)).Log();
+            var soft = (teacherLogits / kdTemperature).Sigmoid();
+            return groundTruth + (kdTemperature * kdTemperature * Functional.BinaryCrossEntropyWithLogits(logits / kdTemperature, soft));
+        }
+
+        var target = WsddnTeacher.ImageScores(xc, xd, teacherTemperature);
+        return groundTruth + Functional.BinaryCrossEntropyWithLogits(logits * model.Scale, target);
+    }
+}
