@@ -88,6 +88,10 @@ public sealed class PrototypeBankTests
         }
 
         Assert.That(bank.Prototypes.Index(2).Abs().Sum().Item<float>(), Is.Zero, "an absent class has zero prototypes");
+
+        var items = c0q0.Select(m => (m, 0)).Append((c0q3, 0)).Concat(c1.Select(m => (m, 1)));
+        using var same = PrototypeBankBuilder.Build(items, 3, H, W, D);
+        Assert.That(same.Prototypes.ToArray<float>(), Is.EqualTo(bank.Prototypes.ToArray<float>()), "the one-go build");
     }
 
     [Test]
