@@ -27,8 +27,8 @@ internal static class BlendCoefficient
     /// </remarks>
     public static Tensor Effective(Tensor parameter)
     {
-        var value = parameter.Item<float>();
-        if (float.IsNaN(value))
+        var value = parameter.ToDoubleArray()[0]; // any floating dtype (the module may have been converted)
+        if (double.IsNaN(value))
         {
             throw new InvalidOperationException("a blending coefficient became NaN (the training diverged)");
         }

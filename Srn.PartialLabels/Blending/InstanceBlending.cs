@@ -38,14 +38,14 @@ public sealed class InstanceBlending : Module
     /// <summary>Blends each image with its partner.</summary>
     /// <param name="features">Maps <c>[B, C, HW, D]</c> or category vectors <c>[B, C, D]</c>.</param>
     /// <param name="targets">Targets <c>[B, C]</c> in {1, −1, 0}, floating point.</param>
-    /// <returns>The blended features and targets (in the features' dtype), and the blended entries.</returns>
+    /// <returns>The blended features and targets (on the features' device, in their dtype), and the blended entries.</returns>
     /// <exception cref="ArgumentException">When the shapes do not fit.</exception>
     public BlendResult Blend(Tensor features, Tensor targets)
     {
         BlendShapes.Check(nameof(InstanceBlending), features, targets, 3, 4);
         using var scope = DisposeScope.Enter();
         var alpha = BlendCoefficient.Effective(Alpha);
-        var y = targets.To(features.DType);
+        var y = targets.To(features.Device, features.DType);
         var partnerY = y.Flip(0);
         var mask = y.Eq(0.0) & partnerY.Eq(1.0);
         var mu = Tensor.Where(mask, alpha, 1.0);                         // [B, C]

@@ -13,7 +13,7 @@ public sealed class KMeansPrototypes : IDisposable
 
     private readonly int[] clusterCounts;
 
-    /// <summary>Wraps computed prototypes (this object owns the tensor).</summary>
+    /// <summary>Wraps computed prototypes; this object owns the tensor from now on (it leaves any <see cref="DisposeScope"/>).</summary>
     /// <param name="prototypes">float <c>[C, K, D]</c>; rows past a class's count are unused (zeros).</param>
     /// <param name="clusterCounts">Centres of each class (0 for absent classes, at most K).</param>
     /// <exception cref="ArgumentException">When the shapes disagree.</exception>
@@ -26,7 +26,7 @@ public sealed class KMeansPrototypes : IDisposable
             throw new ArgumentException($"prototypes must be [C, K, D] with C = {clusterCounts.Length} counts in [0, K]; got [{string.Join(", ", prototypes.Shape)}]", nameof(prototypes));
         }
 
-        Prototypes = prototypes;
+        Prototypes = prototypes.DetachFromScope(); // owned, and usually outliving the scope it was computed in
         this.clusterCounts = (int[])clusterCounts.Clone();
     }
 
@@ -65,9 +65,7 @@ public sealed class KMeansPrototypes : IDisposable
         using var scope = DisposeScope.Enter();
         var counts = Get(ClustersKey).To(Device.Cpu, ScalarType.Int64).ToArray<long>().Select(v => (int)v).ToArray();
         var prototypes = Get(PrototypesKey).To(Device.Cpu, ScalarType.Float32).Clone();
-        var result = new KMeansPrototypes(prototypes, counts);
-        prototypes.MoveToOuterScope();
-        return result;
+        return new KMeansPrototypes(prototypes, counts);
     }
 
     /// <summary>The prototypes as named tensors for a checkpoint: <c>prototypes</c> and <c>clusters</c> (int64 counts).</summary>
@@ -90,7 +88,7 @@ public sealed class KMeansPrototypes : IDisposable
     {
         if (Prototypes.Device != device)
         {
-            var moved = Prototypes.To(device);
+            var moved = Prototypes.To(device).DetachFromScope();
             Prototypes.Dispose();
             Prototypes = moved;
         }

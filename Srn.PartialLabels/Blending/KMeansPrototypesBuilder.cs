@@ -134,9 +134,7 @@ public sealed class KMeansPrototypesBuilder
             prototypes.Index(c, TensorIndex.Slice(0, counts[c])).Copy_(centers);
         }
 
-        var result = new KMeansPrototypes(prototypes, counts);
-        prototypes.MoveToOuterScope();
-        return result;
+        return new KMeansPrototypes(prototypes, counts);
     }
 
     private void Offer(int c, float[] vector)

@@ -16,7 +16,7 @@ public sealed class PrototypeBank : IDisposable
 
     private readonly bool[] present;
 
-    /// <summary>Wraps built prototypes (the bank owns the tensors).</summary>
+    /// <summary>Wraps built prototypes; the bank owns the tensors from now on (they leave any <see cref="DisposeScope"/>).</summary>
     /// <param name="prototypes">P, float <c>[C, 4, HW, D]</c>.</param>
     /// <param name="present">Whether each class has prototypes.</param>
     /// <param name="counts">int64 <c>[C, 4]</c>: maps averaged into each bucket.</param>
@@ -37,9 +37,10 @@ public sealed class PrototypeBank : IDisposable
                 nameof(prototypes));
         }
 
-        Prototypes = prototypes;
+        // The bank owns its tensors and usually outlives the scope it was built in.
+        Prototypes = prototypes.DetachFromScope();
         this.present = (bool[])present.Clone();
-        Counts = counts;
+        Counts = counts.DetachFromScope();
         GridHeight = gridHeight;
         GridWidth = gridWidth;
     }
@@ -88,10 +89,7 @@ public sealed class PrototypeBank : IDisposable
         var flags = Get(PresentKey).To(Device.Cpu, ScalarType.Bool).ToArray<bool>();
         var prototypes = Get(PrototypesKey).To(Device.Cpu, ScalarType.Float32).Clone();
         var counts = Get(CountsKey).To(Device.Cpu, ScalarType.Int64).Clone();
-        var bank = new PrototypeBank(prototypes, flags, counts, (int)hw[0], (int)hw[1]);
-        prototypes.MoveToOuterScope();
-        counts.MoveToOuterScope();
-        return bank;
+        return new PrototypeBank(prototypes, flags, counts, (int)hw[0], (int)hw[1]);
     }
 
     /// <summary>The bank as named tensors for a checkpoint: <c>prototypes</c>, <c>present</c> (bool), <c>counts</c>, <c>grid</c> ([H, W]).</summary>
@@ -116,7 +114,7 @@ public sealed class PrototypeBank : IDisposable
     {
         if (Prototypes.Device != device)
         {
-            var moved = Prototypes.To(device);
+            var moved = Prototypes.To(device).DetachFromScope();
             Prototypes.Dispose();
             Prototypes = moved;
         }

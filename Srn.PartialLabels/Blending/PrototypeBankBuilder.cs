@@ -53,6 +53,28 @@ public sealed class PrototypeBankBuilder
     /// <summary>C.</summary>
     public int NumClasses { get; }
 
+    /// <summary>Builds a bank in one go from the maps of known-positive (image, class) pairs.</summary>
+    /// <param name="knownPositives">Each map F_c (<c>[HW, D]</c>) with its class c, in loader order.</param>
+    /// <param name="numClasses">C.</param>
+    /// <param name="gridHeight">H.</param>
+    /// <param name="gridWidth">W.</param>
+    /// <param name="featureDim">D.</param>
+    /// <param name="capacity">K.</param>
+    /// <param name="seed">Seed of the reservoir sampling.</param>
+    /// <returns>The bank.</returns>
+    /// <exception cref="ArgumentException">For a map of the wrong shape.</exception>
+    public static PrototypeBank Build(IEnumerable<(Tensor Map, int ClassIndex)> knownPositives, int numClasses, int gridHeight, int gridWidth, long featureDim, int capacity = 100, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(knownPositives);
+        var builder = new PrototypeBankBuilder(numClasses, gridHeight, gridWidth, featureDim, capacity, seed);
+        foreach (var (map, classIndex) in knownPositives)
+        {
+            builder.Add(map, classIndex);
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>H.</summary>
     public int GridHeight { get; }
 

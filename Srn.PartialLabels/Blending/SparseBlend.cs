@@ -18,7 +18,7 @@ internal static class SparseBlend
     {
         using var scope = DisposeScope.Enter();
         var device = features.Device;
-        var y = targets.To(features.DType);
+        var y = targets.To(features.Device, features.DType);
         var b = features.Size(0);
         var c = features.Size(1);
         var mask = Tensor.Zeros([b, c], ScalarType.Bool, device);

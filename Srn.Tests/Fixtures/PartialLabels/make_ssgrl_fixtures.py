@@ -256,13 +256,13 @@ def main():
     OUT["contrastive/in/vectors"] = vecs.detach().clone()
     OUT["contrastive/in/targets"] = target
     OUT["contrastive/out/loss"] = loss.detach().clone()
-    OUT["contrastive/out/counts"] = torch.tensor(counts, dtype=torch.int64)
+    OUT["contrastive/out/counts"] = torch.tensor(counts, dtype=torch.int64)  # terms of each group after subsampling
     loss.backward()
     OUT["contrastive/grad/vectors"] = vecs.grad.detach().clone()
 
     save_safetensors(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ssgrl.safetensors"), OUT,
                                 {"torch": torch.__version__})
-    print(f"ssgrl.safetensors: {len(OUT)} tensors; contrastive groups PP/PN/NN = {counts}")
+    print(f"ssgrl.safetensors: {len(OUT)} tensors; contrastive terms PP/PN/NN after subsampling = {counts}")
 
 
 if __name__ == "__main__":
