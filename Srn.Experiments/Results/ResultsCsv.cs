@@ -101,6 +101,32 @@ internal static class ResultsCsv
         }
     }
 
+    /// <summary>Checks a row can be written and read back: text cells non-empty, image size positive, epoch not negative,
+    /// proportion in [0, 1], numbers finite or NaN.</summary>
+    /// <param name="r">The row.</param>
+    /// <exception cref="ArgumentException">Naming the run and the column.</exception>
+    internal static void Check(ResultRow r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        string? fault =
+            string.IsNullOrEmpty(r.RunId) ? "run_id is empty"
+            : string.IsNullOrEmpty(r.Dataset) ? "dataset is empty"
+            : string.IsNullOrEmpty(r.Method) ? "method is empty"
+            : string.IsNullOrEmpty(r.Backbone) ? "backbone is empty"
+            : string.IsNullOrEmpty(r.Device) ? "device is empty"
+            : r.ImageSize < 1 ? string.Create(CultureInfo.InvariantCulture, $"image_size is {r.ImageSize}")
+            : r.Epoch < 0 ? string.Create(CultureInfo.InvariantCulture, $"epoch is {r.Epoch}")
+            : !(r.Proportion >= 0 && r.Proportion <= 1) ? string.Create(CultureInfo.InvariantCulture, $"proportion is {r.Proportion}, expected a value in [0, 1]")
+            : null;
+        var numbers = new[] { r.Map, r.MapNonInterp, r.CP, r.CR, r.CF1, r.OP, r.OR, r.OF1, r.Top3CP, r.Top3CR, r.Top3CF1, r.Top3OP, r.Top3OR, r.Top3OF1, r.TrainLoss, r.Seconds };
+        var infinite = Array.FindIndex(numbers, double.IsInfinity);
+        fault ??= infinite >= 0 ? $"{Columns[8 + infinite]} is infinite" : null;
+        if (fault is not null)
+        {
+            throw new ArgumentException($"run '{r.RunId}' epoch {r.Epoch.ToString(CultureInfo.InvariantCulture)}: {fault}", nameof(r));
+        }
+    }
+
     /// <summary>The first identity column on which two rows of a run disagree, or null.</summary>
     private static string? IdentityDifference(ResultRow a, ResultRow b) =>
         a.Dataset != b.Dataset ? "dataset"

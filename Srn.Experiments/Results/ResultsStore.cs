@@ -46,7 +46,10 @@ internal sealed class ResultsStore(string directory)
     /// </summary>
     /// <param name="rows">The run's rows; all with one run id, each epoch once.</param>
     /// <param name="perClassAp">The run's per-class rows (may be empty); the same run id.</param>
-    /// <exception cref="ArgumentException">No rows, rows of several runs, a per-class row of another run, or a repeated epoch or class.</exception>
+    /// <exception cref="ArgumentException">
+    /// No rows, rows of several runs, a per-class row of another run, a repeated epoch or class, or a row that could not be
+    /// read back (an empty text cell, a proportion outside [0, 1], an infinite number).
+    /// </exception>
     /// <exception cref="DataFormatException">When an existing file is malformed; nothing is written then.</exception>
     public void AddRun(IReadOnlyList<ResultRow> rows, IReadOnlyList<PerClassApRow> perClassAp)
     {
@@ -71,6 +74,11 @@ internal sealed class ResultsStore(string directory)
         if (perClassAp.FirstOrDefault(r => r.RunId != runId) is { } stray)
         {
             throw new ArgumentException($"a per-class row of run '{stray.RunId}' given with the rows of run '{runId}'", nameof(perClassAp));
+        }
+
+        foreach (var row in rows)
+        {
+            ResultsCsv.Check(row);
         }
 
         var source = $"the rows of run '{runId}'";

@@ -87,6 +87,10 @@ public sealed class ResultsStoreTests
             Throws.ArgumentException.With.Message.Contains("epoch 1 appears twice"));
         Assert.That(() => store.AddRun([ResultRows.Make("a", 0.1, 0, 1), ResultRows.Make("a", 0.2, 0, 2, epoch: 2, runId: "a-p0.1-s0")], []),
             Throws.ArgumentException.With.Message.Contains("'proportion'"));
+        Assert.That(() => store.AddRun([ResultRows.Make("a", 1.5, 0, 1)], []), Throws.ArgumentException.With.Message.Contains("proportion is 1.5"));
+        Assert.That(() => store.AddRun([ResultRows.Make("a", 0.5, 0, 1) with { Device = "" }], []), Throws.ArgumentException.With.Message.Contains("device is empty"));
+        Assert.That(() => store.AddRun([ResultRows.Make("a", 0.5, 0, 1) with { TrainLoss = double.PositiveInfinity }], []),
+            Throws.ArgumentException.With.Message.Contains("train_loss is infinite"));
         Assert.That(Directory.GetFiles(dir), Is.Empty);
     }
 
