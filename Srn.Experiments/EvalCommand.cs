@@ -27,7 +27,7 @@ internal static class EvalCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate only the first N test images." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var outOption = new Option<string?>("--out") { Description = "Directory for metrics.csv, per_class_ap.csv and scores.csv." };
-        var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; attention pointing for SRN on data with boxes).")
+        var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; attention pointing for SRN and teacher CorLoc for KD-WSD on data with boxes).")
         {
             checkpointOption, dataset, data, testManifest, imageRoot, testLimit, device, outOption,
         };
@@ -63,6 +63,13 @@ internal static class EvalCommand
                     var pointing = SrnAttentionPointing.Measure(srn.Network, split, transform, dev);
                     AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"attention pointing: {pointing.Accuracy:F2}% of {pointing.Trials.Sum()} present labels (chance {pointing.Chance:F2}%)")));
+                }
+
+                if (method is KdWsdMethod kd && kd.Distill && hasBoxes)
+                {
+                    var corLoc = kd.TeacherCorLoc(split, transform, new TrainerOptions { Device = dev }, token);
+                    AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"teacher CorLoc (top box of each present class, IoU >= 0.5): {100 * corLoc:F2}%")));
                 }
 
                 if (parse.GetValue(outOption) is { } dir)

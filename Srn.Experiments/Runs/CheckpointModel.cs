@@ -10,7 +10,12 @@ internal static class CheckpointModel
     public static (TrainingMethod Method, IReadOnlyList<EpochResult> History) Load(string path, Device device)
     {
         using var checkpoint = TrainingCheckpoint.Load(path);
-        var method = MethodCatalog.Create(checkpoint.Setup);
+        // The checkpoint holds every weight: a KD-WSD run's shared teacher file (option "teacher") is not needed, and
+        // may have moved with the sweep.
+        var setup = checkpoint.Setup.Options.ContainsKey("teacher")
+            ? checkpoint.Setup with { Options = checkpoint.Setup.Options.Where(o => o.Key != "teacher").ToDictionary() }
+            : checkpoint.Setup;
+        var method = MethodCatalog.Create(setup);
         try
         {
             method.Model.LoadStateDict(checkpoint.ModelState);

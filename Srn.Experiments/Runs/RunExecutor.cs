@@ -39,8 +39,12 @@ internal static class RunExecutor
         return (setup, new TrainingData(train, trainTransform, test, ImageRecipes.Test(size, config)));
     }
 
-    /// <summary>The augmentation a method was published with: SRN's crops for the ResNet baseline and SRN, HCP-MLR-PL's for the rest.</summary>
-    public static string DefaultAugmentation(string method) => method is "srn" or "resnet" or "partial-bce" or "kd-wsd" ? "srn" : "hcp";
+    /// <summary>
+    /// The augmentation a method was published with: SRN's crops for SRN, its ResNet baseline and KD-WSD (teacher-student
+    /// pairs alike); HCP-MLR-PL's for the partial-label methods, <c>partial-bce</c> included, so the sweep compares them
+    /// under one augmentation.
+    /// </summary>
+    public static string DefaultAugmentation(string method) => method is "srn" or "resnet" or "kd-wsd" or "kd-wsd-student" ? "srn" : "hcp";
 
     /// <summary>Builds the method of a setup.</summary>
     public static TrainingMethod Build(MethodSetup setup) => MethodCatalog.Create(setup);

@@ -20,7 +20,7 @@ internal static class SweepCommand
         var trainManifest = new Option<string?>("--train-manifest") { Description = "Training manifest." };
         var testManifest = new Option<string?>("--test-manifest") { Description = "Test manifest." };
         var imageRoot = new Option<string?>("--image-root") { Description = "Image root of the manifests." };
-        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (default partial-bce,dsrb)." };
+        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (default partial-bce,ssgrl,dsrb)." };
         var proportions = new Option<string?>("--proportions") { Description = "0.1:0.9:0.1 (start:stop:step) or a list 0.1,0.5,0.9." };
         var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default 0)." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per run." };
@@ -36,11 +36,12 @@ internal static class SweepCommand
         var methodOptions = new Option<string[]>("--option") { Description = "Option for every method, name=value (repeatable)." };
         var outOption = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "runs/sweep" };
         var resume = new Option<bool>("--resume") { Description = "Continue a sweep in --out: skip finished runs, resume the interrupted one." };
+        var shareTeachers = new Option<bool>("--share-teachers") { Description = "KD-WSD runs with the same training labels share one teacher (trained once, with seed 0)." };
         var shard = new Option<string?>("--shard") { Description = "i/N: run every N-th job from i, into OUT/shard-i-of-N (combine with srn merge)." };
         var command = new Command("sweep", "Sweep methods x known-label proportions x seeds; write results.csv, per_class_ap.csv, summary.csv, a plot and checkpoints.")
         {
             config, preset, dataset, data, trainManifest, testManifest, imageRoot, methods, proportions, seeds, epochs, backbone, imageSize,
-            batchSize, trainLimit, testLimit, device, workers, threads, baseline, methodOptions, outOption, resume, shard,
+            batchSize, trainLimit, testLimit, device, workers, threads, baseline, methodOptions, outOption, resume, shard, shareTeachers,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandGuard.Run(() =>
         {
@@ -90,6 +91,7 @@ internal static class SweepCommand
             c.Workers = parse.GetValue(workers) ?? c.Workers;
             c.Threads = parse.GetValue(threads) ?? c.Threads;
             c.Baseline = parse.GetValue(baseline) ?? c.Baseline;
+            c.ShareTeachers |= parse.GetValue(shareTeachers);
             foreach (var (k, v) in RunOptions.ParseOptions(parse.GetValue(methodOptions) ?? []))
             {
                 c.Options[k] = v;

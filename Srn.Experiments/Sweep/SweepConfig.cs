@@ -21,7 +21,7 @@ internal sealed record SweepConfig
 
     public string? ImageRoot { get; set; }
 
-    public List<string> Methods { get; set; } = ["partial-bce", "dsrb"];
+    public List<string> Methods { get; set; } = ["partial-bce", "ssgrl", "dsrb"];
 
     public List<double> Proportions { get; set; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -53,6 +53,9 @@ internal sealed record SweepConfig
 
     public string? BackboneWeights { get; set; }
 
+    /// <summary>KD-WSD runs that share their training labels share one teacher (<see cref="TeacherSharing"/>).</summary>
+    public bool ShareTeachers { get; set; }
+
     /// <summary>Options for every method (name to value).</summary>
     public Dictionary<string, string> Options { get; set; } = [];
 
@@ -83,6 +86,27 @@ internal sealed record SweepConfig
         {
             throw new ArgumentException($"{path}, line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The settings a finished run's results depend on beyond its identity (dataset, method, backbone, image size,
+    /// proportion, seed): everything but the job lists, the device, the loader threads and the baseline, one
+    /// <c>key: value</c> line each, with the per-method options of <paramref name="methods"/> only. A resumed sweep must
+    /// keep them, or its skipped runs would not match its new ones.
+    /// </summary>
+    /// <param name="methods">The methods whose own options count (those both sweeps have).</param>
+    public IReadOnlyList<string> TrainingSettings(IReadOnlyCollection<string> methods)
+    {
+        var copy = (SweepConfig)MemberwiseClone();
+        copy.Methods = [];
+        copy.Proportions = [];
+        copy.Seeds = [];
+        copy.Device = "";
+        copy.Workers = 0;
+        copy.Threads = null;
+        copy.Baseline = null;
+        copy.MethodOptions = MethodOptions.Where(kv => methods.Contains(kv.Key)).ToDictionary();
+        return [.. copy.ToYaml(new Dictionary<string, string>()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith("- ", StringComparison.Ordinal))];
     }
 
     public string ToYaml(IReadOnlyDictionary<string, string> versions)

@@ -25,6 +25,22 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
             throw new ArgumentException($"{Path.GetFullPath(outDir)} already holds a sweep. Add --resume to continue it, or choose another --out.");
         }
 
+        var previousConfig = Path.Combine(outDir, "config.yaml");
+        if (resume && File.Exists(previousConfig))
+        {
+            var previous = SweepConfig.Load(previousConfig);
+            var common = previous.Methods.Intersect(config.Methods).ToArray();
+            var before = previous.TrainingSettings(common);
+            var now = config.TrainingSettings(common);
+            var changed = before.Except(now).Concat(now.Except(before)).ToArray();
+            if (changed.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"{Path.GetFullPath(previousConfig)}: --resume needs the sweep's training settings unchanged (methods, proportions and seeds may grow). " +
+                    $"Was: {string.Join("; ", before.Except(now))}. Now: {string.Join("; ", now.Except(before))}. Use another --out for other settings.");
+            }
+        }
+
         var device = DeviceOption.Parse(config.Device);
         Directory.CreateDirectory(outDir);
         var versions = new Dictionary<string, string>
@@ -122,6 +138,15 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         Directory.CreateDirectory(runDir);
         using var log = new StreamWriter(Path.Combine(runDir, "log.txt"), append: true);
         log.WriteLine($"run {runId}: {setup.Method} {setup.Backbone} {setup.ImageSize}px p={spec.Proportion} seed {spec.Seed} epochs {setup.Epochs} ({DateTime.UtcNow:u})");
+        if (config.ShareTeachers)
+        {
+            setup = TeacherSharing.Apply(setup, data, spec, source.Name, outDir, progress, text =>
+            {
+                log.WriteLine(text);
+                AnsiConsole.MarkupLine(Markup.Escape(text));
+            }, token);
+        }
+
         using var method = RunExecutor.Build(setup);
         method.Model.To(spec.Device);
         var clock = Stopwatch.StartNew();

@@ -27,12 +27,14 @@ namespace Srn.PartialLabels.Methods;
 /// and <c>prototype_weight</c> (1); <c>feature_dim</c> (1024, 128 for resnet-small), <c>intermediate_dim</c> (512, 64),
 /// <c>embedding_dim</c> (300, 32; embeddings are learnt: no GloVe file is given); <c>freeze_early</c> (the reference
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
-/// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true).
+/// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:
+/// prototypes from the evaluation transform, the spec's choice; <c>train</c>: from the training augmentation, as the
+/// reference does).
 /// </remarks>
 public sealed class BlendingMethod : TrainingMethod
 {
     private static readonly string[] OwnOptions =
-        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend"];
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform"];
 
     private readonly BlendingNet model;
     private readonly IMultiLabelLoss loss;
@@ -42,6 +44,7 @@ public sealed class BlendingMethod : TrainingMethod
     private readonly double contrastiveWeight;
     private readonly double instanceWeight;
     private readonly double prototypeWeight;
+    private readonly bool prototypesFromTraining;
     private PrototypeBank? bank;
     private KMeansPrototypes? kmeans;
 
@@ -63,6 +66,12 @@ public sealed class BlendingMethod : TrainingMethod
         contrastiveWeight = setup.Option("contrastive_weight", 0.05);
         instanceWeight = setup.Option("instance_weight", 1);
         prototypeWeight = setup.Option("prototype_weight", 1);
+        prototypesFromTraining = (setup.Options.TryGetValue("prototype_transform", out var transform) ? transform : "eval") switch
+        {
+            "eval" => false,
+            "train" => true,
+            _ => throw new ArgumentException($"Method '{setup.Method}': prototype_transform must be 'eval' or 'train', got '{transform}'."),
+        };
         var options = new SsgrlNetworkOptions
         {
             FeatureDim = (long)setup.Option("feature_dim", small ? 128 : 1024),
@@ -129,7 +138,8 @@ public sealed class BlendingMethod : TrainingMethod
 
         var net = model.Net;
         var options = context.Options;
-        var loader = new DataLoader(context.Data.Train, context.Data.TestTransform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers));
+        var transform = prototypesFromTraining ? context.Data.TrainTransform : context.Data.TestTransform;
+        var loader = new DataLoader(context.Data.Train, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { Seed = options.Seed });
         var seed = SeedMix.Of(options.Seed, 99991, context.Epoch);
         net.Eval();
         try
@@ -138,7 +148,7 @@ public sealed class BlendingMethod : TrainingMethod
             if (Variant == BlendingVariant.Dsrb)
             {
                 PrototypeBankBuilder? builder = null;
-                foreach (var batch in loader.Epoch(0))
+                foreach (var batch in loader.Epoch(context.Epoch))
                 {
                     using (batch)
                     using (DisposeScope.Enter())
@@ -155,7 +165,7 @@ public sealed class BlendingMethod : TrainingMethod
             else
             {
                 var builder = new KMeansPrototypesBuilder((int)net.NumClasses, net.Options.FeatureDim, seed: seed);
-                foreach (var batch in loader.Epoch(0))
+                foreach (var batch in loader.Epoch(context.Epoch))
                 {
                     using (batch)
                     using (DisposeScope.Enter())

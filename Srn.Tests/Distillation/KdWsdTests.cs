@@ -171,6 +171,47 @@ public sealed class KdWsdTests
     }
 
     [Test]
+    public void A_saved_teacher_loads_into_a_new_run_which_then_skips_the_teacher_stage()
+    {
+        var dir = Directory.CreateTempSubdirectory("srn-teacher-").FullName;
+        try
+        {
+            using var scope = DisposeScope.Enter();
+            var path = Path.Combine(dir, "teacher.safetensors");
+            using (var first = new KdWsdMethod(Setup("1,0,0")))
+            {
+                Trainer.Fit(first, Data(), Options());
+                first.SaveTeacher(path);
+                var trained = Snapshot(first.Network.Teacher);
+
+                // No stage_epochs: with a teacher given, the teacher stage gets no epoch and the 3 epochs go to distillation.
+                var setup = new MethodSetup
+                {
+                    Method = "kd-wsd", Backbone = "resnet-small", ClassNames = Classes, ImageSize = 32, Epochs = 3, Seed = 4,
+                    Options = new Dictionary<string, string> { ["proposals"] = "12", ["hidden"] = "32", ["teacher"] = path },
+                };
+                using var second = new KdWsdMethod(setup);
+                Assert.That(second.Stages.Select(s => s.Epochs), Is.EqualTo(new[] { 0, 1, 2 }));
+                var loaded = Snapshot(second.Network.Teacher);
+                Assert.That(loaded.Keys, Is.EquivalentTo(trained.Keys));
+                foreach (var key in trained.Keys)
+                {
+                    Assert.That(loaded[key], Is.EqualTo(trained[key]), key);
+                }
+
+                // Another head width, or other classes: refused with both descriptions.
+                var wrong = Assert.Throws<InvalidDataException>(() => new KdWsdMethod(setup with { Options = new Dictionary<string, string>(setup.Options) { ["hidden"] = "16" } }));
+                Assert.That(wrong!.Message, Does.Contain("hidden 32").And.Contain("hidden 16"));
+                Assert.Throws<InvalidDataException>(() => new KdWsdMethod(setup with { ClassNames = ["a", "b", "c", "d"] }));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void Student_alone_has_only_the_prediction_stage_and_no_scale()
     {
         using var scope = DisposeScope.Enter();

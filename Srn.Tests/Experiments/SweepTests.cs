@@ -25,14 +25,14 @@ public sealed class SweepTests
 
     private static int Invoke(params string[] args) => new RootCommand { SweepCommand.Create(), MergeCommand.Create() }.Parse(args).Invoke();
 
-    private string[] Sweep(string outDir) => [
+    private string[] Sweep(string outDir, int epochs = 2) => [
         "sweep", "--dataset", "manifests", "--image-root", Path.Combine(dir, "data"),
         "--train-manifest", Path.Combine(dir, "data", "fashion_scenes.train.csv"), "--test-manifest", Path.Combine(dir, "data", "fashion_scenes.test.csv"),
-        "--methods", "partial-bce,ssgrl", "--proportions", "0.3,0.6", "--seeds", "0,1", "--epochs", "2", "--batch-size", "8", "--image-size", "56",
+        "--methods", "partial-bce,ssgrl", "--proportions", "0.3,0.6", "--seeds", "0,1", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch-size", "8", "--image-size", "56",
         "--train-limit", "0", "--test-limit", "0", "--workers", "0", "--out", outDir];
 
     // Everything but the wall-clock column, which differs between runs.
-    private static string[] Stable(string path) =>
+    internal static string[] Stable(string path) =>
         [.. File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 23))).Order(StringComparer.Ordinal)];
 
     [Test]
@@ -52,6 +52,10 @@ public sealed class SweepTests
 
         // Without --resume an existing sweep is refused before any work.
         Assert.That(Invoke(Sweep(full)), Is.EqualTo(1));
+
+        // Resuming with other training settings is refused too: the finished runs would not match the new ones.
+        Assert.That(Invoke([.. Sweep(full, epochs: 3), "--resume"]), Is.EqualTo(1));
+        Assert.That(File.ReadAllLines(Path.Combine(full, "results.csv")), Is.EqualTo(results));
 
         // An interrupted sweep: the first three runs finished, the fourth stopped after its first epoch (its checkpoint
         // is on disk, its rows are not). Built by copying the finished sweep's files and dropping rows.
@@ -78,5 +82,35 @@ public sealed class SweepTests
         var merged = Path.Combine(dir, "merged");
         Assert.That(Invoke("merge", "--out", merged, Path.Combine(sharded, "shard-0-of-2"), Path.Combine(sharded, "shard-1-of-2")), Is.EqualTo(0));
         Assert.That(Stable(Path.Combine(merged, "results.csv")), Is.EqualTo(Stable(Path.Combine(full, "results.csv"))));
+    }
+
+    [Test]
+    public void Kd_wsd_runs_with_the_same_labels_share_one_teacher()
+    {
+        var outDir = Path.Combine(dir, "kd");
+        string[] args = [
+            "sweep", "--dataset", "manifests", "--image-root", Path.Combine(dir, "data"),
+            "--train-manifest", Path.Combine(dir, "data", "fashion_scenes.train.csv"), "--test-manifest", Path.Combine(dir, "data", "fashion_scenes.test.csv"),
+            "--methods", "kd-wsd", "--proportions", "0.5", "--seeds", "0,1", "--epochs", "3", "--batch-size", "8", "--image-size", "56",
+            "--train-limit", "0", "--test-limit", "0", "--workers", "0", "--option", "proposals=8", "--option", "hidden=16", "--share-teachers", "--out", outDir];
+        Assert.That(Invoke(args), Is.EqualTo(0));
+
+        // One teacher for both seeds; each run kept it bit for bit and trained only feature + predict (1 + 1 epochs).
+        var teachers = Directory.GetFiles(Path.Combine(outDir, "teachers"));
+        Assert.That(teachers, Has.Length.EqualTo(1));
+        using var scope = Srn.Torch.DisposeScope.Enter();
+        var stored = Srn.Torch.IO.SafeTensors.Load(teachers[0]);
+        var runs = Directory.GetDirectories(Path.Combine(outDir, "runs"));
+        Assert.That(runs, Has.Length.EqualTo(2));
+        foreach (var run in runs)
+        {
+            var checkpoint = Srn.Torch.IO.SafeTensors.Load(Path.Combine(run, "checkpoint.safetensors"));
+            foreach (var (key, tensor) in stored)
+            {
+                Assert.That(checkpoint["model.teacher." + key].Eq(tensor).All().Item<bool>(), Is.True, key);
+            }
+        }
+
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "results.csv")), Has.Length.EqualTo(1 + (2 * 2)));
     }
 }

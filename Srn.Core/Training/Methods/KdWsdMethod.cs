@@ -26,12 +26,14 @@ namespace Srn.Training.Methods;
 /// 1024 otherwise); <c>roi</c> (pool | align); <c>teacher_temperature</c> (0.5); <c>scale_init</c> (0.2);
 /// <c>kd_loss</c> (wsd: the paper's BCE(s z, p_T); logit: standard logit distillation
 /// <c>T^2 BCE(z / T, sigmoid(logit(phi) / T))</c> with T = <c>kd_temperature</c>, 4); <c>distill</c> (true; false trains
-/// the same student alone, all epochs in the prediction stage: the <c>kd-wsd-student</c> method).
+/// the same student alone, all epochs in the prediction stage: the <c>kd-wsd-student</c> method); <c>teacher</c> (a
+/// <see cref="TeacherFile"/> to start from: its weights are loaded and, unless <c>stage_epochs</c> says otherwise, the
+/// teacher stage gets no epoch, so runs that share training labels can share one teacher).
 /// </remarks>
 public sealed class KdWsdMethod : TrainingMethod
 {
     private static readonly string[] OptionNames =
-        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill"];
+        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill", "teacher"];
 
     private readonly KdWsdModel model;
     private readonly IMultiLabelLoss loss;
@@ -94,6 +96,11 @@ public sealed class KdWsdMethod : TrainingMethod
         var teacher = new WsddnTeacher(teacherBackbone, setup.NumClasses, head);
         var student = new KdStudent(studentBackbone, setup.NumClasses, head.Hidden, head.PoolSize, head.UseRoIAlign);
         model = new KdWsdModel(teacher, student, setup.Option("scale_init", 0.2));
+        TeacherIdentity = new TeacherIdentity(setup.Backbone, setup.ImageSize, [.. setup.ClassNames], head.Hidden, head.UseRoIAlign);
+        if (setup.Options.TryGetValue("teacher", out var teacherPath))
+        {
+            TeacherFile.Load(teacherPath, teacher, TeacherIdentity);
+        }
 
         var recipe = StageRecipe.From(setup, defaultLr: 0.05);
         var teacherParameters = teacher.NamedParameters().Where(p => !p.Name.StartsWith("backbone.fc.", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
@@ -119,6 +126,13 @@ public sealed class KdWsdMethod : TrainingMethod
 
     /// <summary>Teacher, student and the distillation scale.</summary>
     public KdWsdModel Network => model;
+
+    /// <summary>What the teacher is, as a <see cref="TeacherFile"/> records it.</summary>
+    public TeacherIdentity TeacherIdentity { get; }
+
+    /// <summary>Writes the teacher's current weights to a <see cref="TeacherFile"/> (atomically), for the <c>teacher</c> option of later runs.</summary>
+    /// <param name="path">The file.</param>
+    public void SaveTeacher(string path) => TeacherFile.Save(path, model.Teacher, TeacherIdentity);
 
     /// <summary>Whether the student learns from the teacher (false: the student alone, the comparison baseline).</summary>
     public bool Distill { get; }
@@ -154,12 +168,20 @@ public sealed class KdWsdMethod : TrainingMethod
             return [0, 0, setup.Epochs];
         }
 
+        var k = Math.Max(1, (int)Math.Round(setup.Epochs / 10.0, MidpointRounding.AwayFromZero));
+        if (setup.Options.ContainsKey("teacher"))
+        {
+            // A trained teacher is given: only the two distillation stages remain.
+            return setup.Epochs >= 2
+                ? [0, k, setup.Epochs - k]
+                : throw new ArgumentException($"KD-WSD with a given teacher trains in 2 stages and needs at least 2 epochs, got {setup.Epochs}.");
+        }
+
         if (setup.Epochs < 3)
         {
             throw new ArgumentException($"KD-WSD trains in 3 stages and needs at least 3 epochs, got {setup.Epochs}.");
         }
 
-        var k = Math.Max(1, (int)Math.Round(setup.Epochs / 10.0, MidpointRounding.AwayFromZero));
         var teacher = Math.Max(1, (int)Math.Round((setup.Epochs - k) / 2.0, MidpointRounding.AwayFromZero));
         return [teacher, k, setup.Epochs - k - teacher];
     }
