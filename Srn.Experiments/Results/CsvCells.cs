@@ -41,6 +41,19 @@ internal static class CsvCells
     public static string Text(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>A whole file: the header record, then one record per row, each line ending with '\n'.</summary>
+    public static string Document(IEnumerable<string> header, IEnumerable<string[]> records)
+    {
+        var text = new StringBuilder();
+        AppendRecord(text, header);
+        foreach (var record in records)
+        {
+            AppendRecord(text, record);
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Appends one record (cells already formatted) and a '\n'.</summary>
     public static void AppendRecord(StringBuilder text, IEnumerable<string> cells) => text.AppendJoin(',', cells).Append('\n');
 

@@ -19,14 +19,7 @@ internal static class PerClassApCsv
     public static string Format(IEnumerable<PerClassApRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var text = new StringBuilder();
-        CsvCells.AppendRecord(text, Columns);
-        foreach (var r in rows)
-        {
-            CsvCells.AppendRecord(text, Cells(r));
-        }
-
-        return text.ToString();
+        return CsvCells.Document(Columns, rows.Select(Cells));
     }
 
     /// <summary>The formatted cells of a row.</summary>

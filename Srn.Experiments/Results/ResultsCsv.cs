@@ -28,14 +28,7 @@ internal static class ResultsCsv
     public static string Format(IEnumerable<ResultRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var text = new StringBuilder();
-        CsvCells.AppendRecord(text, Columns);
-        foreach (var r in rows)
-        {
-            CsvCells.AppendRecord(text, Cells(r));
-        }
-
-        return text.ToString();
+        return CsvCells.Document(Columns, rows.Select(Cells));
     }
 
     /// <summary>The formatted cells of a row, in column order. Two rows are the same result when these are equal.</summary>

@@ -44,8 +44,9 @@ internal sealed record DataSource(string Name, ManifestImageDataset Train, Manif
     /// <exception cref="ArgumentException">When the class lists differ.</exception>
     public static DataSource Manifests(string trainManifest, string testManifest, string imageRoot)
     {
-        var train = Manifest.Read(trainManifest);
-        var test = Manifest.Read(testManifest);
+        // Every image is checked now, so a missing one fails before training, naming the files (not an epoch later).
+        var train = Manifest.Read(trainManifest).CheckImages(imageRoot).Manifest;
+        var test = Manifest.Read(testManifest).CheckImages(imageRoot).Manifest;
         if (!train.Classes.SequenceEqual(test.Classes, StringComparer.Ordinal))
         {
             throw new ArgumentException($"{testManifest}: classes ({string.Join(", ", test.Classes)}) differ from {trainManifest}'s ({string.Join(", ", train.Classes)}).");

@@ -42,6 +42,29 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         }
 
         var device = DeviceOption.Parse(config.Device);
+
+        // The data first: a missing dataset fails before anything is written.
+        var source = config.Dataset switch
+        {
+            "fashion-scenes" => DataSource.FashionScenes(config.Data, line => AnsiConsole.MarkupLine(Markup.Escape(line))),
+            "manifests" => DataSource.Manifests(
+                config.TrainManifest ?? throw new ArgumentException("dataset 'manifests' needs train_manifest."),
+                config.TestManifest ?? throw new ArgumentException("dataset 'manifests' needs test_manifest."),
+                config.ImageRoot ?? throw new ArgumentException("dataset 'manifests' needs image_root.")),
+            var other => throw new ArgumentException($"Unknown dataset '{other}': use fashion-scenes or manifests."),
+        };
+
+        // Each method built once with its options (then dropped): a bad option fails now, not at its first run.
+        foreach (var method in config.Methods)
+        {
+            var options = SpecOf(new SweepJob(0, method, 1.0, 0), device).Options;
+            using var check = RunExecutor.Build(new Training.MethodSetup
+            {
+                Method = method, Backbone = config.Backbone, ClassNames = source.Train.Classes,
+                ImageSize = config.ImageSize ?? Models.ModelRegistry.Config(config.Backbone).DefaultInputSize, Epochs = config.Epochs, Seed = 0, Options = options,
+            });
+        }
+
         Directory.CreateDirectory(outDir);
         var versions = new Dictionary<string, string>
         {
@@ -52,16 +75,6 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
             ["shard"] = shard is { } sh ? $"{sh.Index}/{sh.Count}" : "all",
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "config.yaml"), config.ToYaml(versions));
-
-        var source = config.Dataset switch
-        {
-            "fashion-scenes" => DataSource.FashionScenes(config.Data, line => AnsiConsole.MarkupLine(Markup.Escape(line))),
-            "manifests" => DataSource.Manifests(
-                config.TrainManifest ?? throw new ArgumentException("dataset 'manifests' needs train_manifest."),
-                config.TestManifest ?? throw new ArgumentException("dataset 'manifests' needs test_manifest."),
-                config.ImageRoot ?? throw new ArgumentException("dataset 'manifests' needs image_root.")),
-            var other => throw new ArgumentException($"Unknown dataset '{other}': use fashion-scenes or manifests."),
-        };
 
         var jobs = SweepJob.All(config).Where(j => shard is not { } s || j.Index % s.Count == s.Index).ToArray();
         var finished = store.FinishedRuns();

@@ -113,4 +113,30 @@ public sealed class SweepTests
 
         Assert.That(File.ReadAllLines(Path.Combine(outDir, "results.csv")), Has.Length.EqualTo(1 + (2 * 2)));
     }
+
+    [Test]
+    public void Bad_options_missing_images_and_a_missing_device_fail_before_anything_is_written()
+    {
+        var manifest = Path.Combine(dir, "missing.csv");
+        File.WriteAllText(manifest, "image,a,b\nnot-there.png,1,-1\n");
+        var outDir = Path.Combine(dir, "never");
+        string[] Args(params string[] extra) => [
+            "sweep", "--dataset", "manifests", "--image-root", dir, "--train-manifest", manifest, "--test-manifest", manifest, "--out", outDir, .. extra];
+
+        string[] Good(params string[] extra) => [
+            "sweep", "--dataset", "manifests", "--image-root", Path.Combine(dir, "data"), "--train-manifest", Path.Combine(dir, "data", "fashion_scenes.train.csv"),
+            "--test-manifest", Path.Combine(dir, "data", "fashion_scenes.test.csv"), "--out", outDir, .. extra];
+
+        Assert.That(Invoke(Args()), Is.EqualTo(1), "a missing image");
+        Assert.That(Invoke(Good("--methods", "no-such-method")), Is.EqualTo(1));
+        Assert.That(Invoke(Good("--proportions", "0,1.5")), Is.EqualTo(1));
+        Assert.That(Invoke(Good("--option", "not-an-option=1")), Is.EqualTo(1), "an option no method knows");
+        Assert.That(Invoke(Good("--methods", "srn", "--option", "stage_epochs=1,1")), Is.EqualTo(1), "a bad option value");
+        if (!Srn.Torch.Device.CudaIsAvailable)
+        {
+            Assert.That(Invoke(Good("--device", "cuda")), Is.EqualTo(1));
+        }
+
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
 }
