@@ -26,7 +26,7 @@ internal static class RunExecutor
         var setup = new MethodSetup
         {
             Method = spec.Method, Backbone = spec.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = spec.Epochs,
-            Seed = spec.Seed, Options = spec.Options, TrainLabels = labels,
+            Seed = spec.Seed, Options = spec.Options, TrainLabels = labels, BackboneWeights = spec.BackboneWeights,
         };
         var augmentation = spec.Augmentation ?? DefaultAugmentation(spec.Method);
         ITransform trainTransform = augmentation switch

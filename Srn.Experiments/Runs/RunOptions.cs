@@ -7,7 +7,7 @@ namespace Srn.Experiments.Runs;
 /// <summary>The options <c>srn train</c> shares with the sweep: method, data, backbone, budget, labels, device.</summary>
 internal sealed class RunOptions
 {
-    public Option<string> Method { get; } = new("--method") { Description = "Method: partial-bce, resnet, srn, ssgrl, sarb, dsrb, kd-wsd.", DefaultValueFactory = _ => "srn" };
+    public Option<string> Method { get; } = new("--method") { Description = $"Method: {string.Join(", ", PartialLabels.Methods.MethodCatalog.Names)}.", DefaultValueFactory = _ => "srn" };
 
     public Option<string> Dataset { get; } = new("--dataset") { Description = "fashion-scenes (generated on first use), or 'manifests' with --train-manifest/--test-manifest/--image-root.", DefaultValueFactory = _ => "fashion-scenes" };
 
@@ -49,9 +49,11 @@ internal sealed class RunOptions
 
     public Option<string[]> MethodOptions { get; } = new("--option") { Description = "Method option name=value (repeatable), e.g. --option lr=0.1.", AllowMultipleArgumentsPerToken = false };
 
+    public Option<string?> BackboneWeights { get; } = new("--backbone-weights") { Description = "torchvision .pth (or safetensors) of the backbone, e.g. resnet101-63fe2227.pth (default: random initialisation)." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Method, Dataset, Data, TrainManifest, TestManifest, ImageRoot, Backbone, ImageSize, Epochs, BatchSize, Proportion, Protocol, Seed, MaskSeed, TrainLimit, TestLimit, Augmentation, Device, Workers, Threads, MethodOptions })
+        foreach (var option in new Option[] { Method, Dataset, Data, TrainManifest, TestManifest, ImageRoot, Backbone, ImageSize, Epochs, BatchSize, Proportion, Protocol, Seed, MaskSeed, TrainLimit, TestLimit, Augmentation, Device, Workers, Threads, MethodOptions, BackboneWeights })
         {
             command.Options.Add(option);
         }
@@ -78,6 +80,7 @@ internal sealed class RunOptions
             Proportion = proportion, Protocol = parse.GetValue(Protocol)!, Seed = parse.GetValue(Seed), MaskSeed = parse.GetValue(MaskSeed), TrainLimit = parse.GetValue(TrainLimit),
             TestLimit = parse.GetValue(TestLimit), Augmentation = parse.GetValue(Augmentation), Device = DeviceOption.Parse(parse.GetValue(Device)!),
             Workers = parse.GetValue(Workers), Threads = parse.GetValue(Threads), Options = ParseOptions(parse.GetValue(MethodOptions) ?? []),
+            BackboneWeights = parse.GetValue(BackboneWeights),
         };
     }
 

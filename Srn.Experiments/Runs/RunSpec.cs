@@ -42,6 +42,9 @@ internal sealed record RunSpec
 
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Weights of the backbone (torchvision .pth or safetensors), or null for a random initialisation.</summary>
+    public string? BackboneWeights { get; init; }
+
     /// <summary>A file-system-safe identifier: method, backbone, size, proportion, seed.</summary>
     /// <param name="dataset">Dataset name.</param>
     /// <param name="imageSize">Resolved input size.</param>

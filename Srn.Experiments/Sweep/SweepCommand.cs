@@ -36,12 +36,13 @@ internal static class SweepCommand
         var methodOptions = new Option<string[]>("--option") { Description = "Option for every method, name=value (repeatable)." };
         var outOption = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "runs/sweep" };
         var resume = new Option<bool>("--resume") { Description = "Continue a sweep in --out: skip finished runs, resume the interrupted one." };
+        var backboneWeights = new Option<string?>("--backbone-weights") { Description = "torchvision .pth (or safetensors) of the backbone, e.g. resnet101-63fe2227.pth: the papers start from ImageNet weights." };
         var shareTeachers = new Option<bool>("--share-teachers") { Description = "KD-WSD runs with the same training labels share one teacher (trained once, with seed 0)." };
         var shard = new Option<string?>("--shard") { Description = "i/N: run every N-th job from i, into OUT/shard-i-of-N (combine with srn merge)." };
         var command = new Command("sweep", "Sweep methods x known-label proportions x seeds; write results.csv, per_class_ap.csv, summary.csv, a plot and checkpoints.")
         {
             config, preset, dataset, data, trainManifest, testManifest, imageRoot, methods, proportions, seeds, epochs, backbone, imageSize,
-            batchSize, trainLimit, testLimit, device, workers, threads, baseline, methodOptions, outOption, resume, shard, shareTeachers,
+            batchSize, trainLimit, testLimit, device, workers, threads, baseline, methodOptions, outOption, resume, shard, shareTeachers, backboneWeights,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandGuard.Run(() =>
         {
@@ -92,6 +93,11 @@ internal static class SweepCommand
             c.Threads = parse.GetValue(threads) ?? c.Threads;
             c.Baseline = parse.GetValue(baseline) ?? c.Baseline;
             c.ShareTeachers |= parse.GetValue(shareTeachers);
+            c.BackboneWeights = parse.GetValue(backboneWeights) ?? c.BackboneWeights;
+            if (c.BackboneWeights is { } weights && !File.Exists(weights))
+            {
+                throw new ArgumentException($"--backbone-weights: {Path.GetFullPath(weights)} does not exist.");
+            }
             foreach (var (k, v) in RunOptions.ParseOptions(parse.GetValue(methodOptions) ?? []))
             {
                 c.Options[k] = v;

@@ -133,6 +133,7 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
             Method = job.Method, Backbone = config.Backbone, ImageSize = config.ImageSize, Epochs = config.Epochs, BatchSize = config.BatchSize,
             Proportion = job.Proportion, Protocol = config.Protocol, Seed = job.Seed, MaskSeed = config.MaskSeed, TrainLimit = config.TrainLimit,
             TestLimit = config.TestLimit, Device = device, Workers = config.Workers, Threads = config.Threads, Options = options,
+            BackboneWeights = config.BackboneWeights,
         };
     }
 
@@ -145,7 +146,6 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
     private (List<ResultRow> Rows, List<PerClassApRow> PerClass, string Line) RunOne(RunSpec spec, DataSource source, IProgress<TrainingProgress> progress, CancellationToken token)
     {
         var (setup, data) = RunExecutor.Prepare(spec, source);
-        setup = setup with { BackboneWeights = config.BackboneWeights };
         var runId = spec.RunId(source.Name, setup.ImageSize);
         var runDir = Path.Combine(outDir, "runs", runId);
         Directory.CreateDirectory(runDir);
