@@ -67,9 +67,9 @@ internal static class EvalCommand
 
                 if (method is KdWsdMethod kd && kd.Distill && hasBoxes)
                 {
-                    var corLoc = kd.TeacherCorLoc(split, transform, new TrainerOptions { Device = dev }, token);
+                    var (corLoc, bound) = kd.TeacherLocalization(split, transform, new TrainerOptions { Device = dev }, token);
                     AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                        $"teacher CorLoc (top box of each present class, IoU >= 0.5): {100 * corLoc:F2}%")));
+                        $"teacher CorLoc (top box of each present class, IoU >= 0.5): {100 * corLoc:F2}% (the proposals allow at most {100 * bound:F2}%)")));
                 }
 
                 if (parse.GetValue(outOption) is { } dir)

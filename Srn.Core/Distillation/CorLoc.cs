@@ -44,6 +44,41 @@ public static class CorLoc
         return total == 0 ? double.NaN : (double)hits / total;
     }
 
+    /// <summary>
+    /// The best CorLoc any scoring of the proposals could reach: the share of (image, present class) pairs for which some
+    /// proposal has IoU >= 0.5 with a true box of that class. CorLoc is at most this, so it separates a weak teacher
+    /// from proposals that miss the objects.
+    /// </summary>
+    /// <param name="proposals">Per image, its proposals (classes ignored).</param>
+    /// <param name="groundTruth">Per image, the true boxes with their classes.</param>
+    /// <returns>The share in [0, 1]; NaN when no image has a true box.</returns>
+    /// <exception cref="ArgumentException">When the two lists have different lengths.</exception>
+    public static double UpperBound(IReadOnlyList<IReadOnlyList<Box>> proposals, IReadOnlyList<IReadOnlyList<Box>> groundTruth)
+    {
+        ArgumentNullException.ThrowIfNull(proposals);
+        ArgumentNullException.ThrowIfNull(groundTruth);
+        if (proposals.Count != groundTruth.Count)
+        {
+            throw new ArgumentException($"CorLoc: {proposals.Count} images of proposals but {groundTruth.Count} of ground truth.", nameof(groundTruth));
+        }
+
+        var hits = 0;
+        var total = 0;
+        for (var i = 0; i < groundTruth.Count; i++)
+        {
+            foreach (var c in groundTruth[i].Select(b => b.Class).Distinct())
+            {
+                total++;
+                if (groundTruth[i].Any(g => g.Class == c && proposals[i].Any(p => IoU(p, g) >= Threshold)))
+                {
+                    hits++;
+                }
+            }
+        }
+
+        return total == 0 ? double.NaN : (double)hits / total;
+    }
+
     /// <summary>Intersection over union of two boxes (continuous coordinates: a box's area is width x height).</summary>
     /// <param name="a">One box.</param>
     /// <param name="b">The other.</param>

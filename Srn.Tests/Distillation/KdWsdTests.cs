@@ -278,6 +278,62 @@ public sealed class KdWsdTests
     }
 
     [Test]
+    public void CorLoc_upper_bound_counts_present_classes_some_proposal_covers()
+    {
+        static Box B(float x1, float y1, float x2, float y2, int c = -1) => new(x1, y1, x2, y2, c);
+        IReadOnlyList<IReadOnlyList<Box>> proposals = [[B(0, 0, 10, 10), B(20, 20, 30, 30)], [B(0, 0, 4, 4)]];
+        IReadOnlyList<IReadOnlyList<Box>> truth = [[B(1, 1, 10, 10, 0), B(50, 50, 60, 60, 1)], [B(0, 0, 40, 40, 0)]];
+        // Image 0: class 0 covered (IoU 0.81), class 1 not; image 1: class 0 not (IoU 0.01). 1 of 3.
+        Assert.That(CorLoc.UpperBound(proposals, truth), Is.EqualTo(1.0 / 3).Within(1e-12));
+        Assert.That(CorLoc.UpperBound([[]], [[]]), Is.NaN);
+        Assert.Throws<ArgumentException>(() => CorLoc.UpperBound([], [[]]));
+    }
+
+    [Test]
+    public void Objectness_proposals_are_per_image_and_put_a_lone_textured_object_first()
+    {
+        using var scope = DisposeScope.Enter();
+        var setup = Setup("1,1,1", ("proposal_source", "objectness")) with { ImageSize = 64 };
+        using var method = new KdWsdMethod(setup);
+        var pixels = new float[2 * 3 * 64 * 64];
+        var texture = new Random(1);
+        void Square(int image, int x, int y)
+        {
+            for (var ch = 0; ch < 3; ch++)
+            {
+                for (var row = y; row < y + 16; row++)
+                {
+                    for (var col = x; col < x + 16; col++)
+                    {
+                        pixels[(((image * 3) + ch) * 64 * 64) + (row * 64) + col] = texture.NextSingle();  // textured, like a garment
+                    }
+                }
+            }
+        }
+
+        Square(0, 8, 30);
+        Square(1, 40, 4);
+        var images = Tensor.FromArray(pixels, [2, 3, 64, 64]);
+        var boxes = method.Proposals(null, images);
+        Assert.That(boxes.Shape, Is.EqualTo(new long[] { 2, 12, 4 }));
+        var b = boxes.ToArray<float>();
+
+        // Each image gets its own ranking (SlidingWindowProposals, R = proposals), and its best window is on its object.
+        var generator = new SlidingWindowProposals(new SlidingWindowProposalsOptions { MaxBoxes = 12 });
+        Box[] objects = [new(8, 30, 24, 46), new(40, 4, 56, 20)];
+        for (var i = 0; i < 2; i++)
+        {
+            var (expected, _) = generator.Generate(images.Narrow(0, i, 1).Squeeze(0));
+            var got = Enumerable.Range(0, 12).Select(j => new Box(b[(48 * i) + (4 * j)], b[(48 * i) + (4 * j) + 1], b[(48 * i) + (4 * j) + 2], b[(48 * i) + (4 * j) + 3])).ToArray();
+            Assert.That(got, Is.EqualTo(expected.Select(e => e with { Class = -1 }).Take(12).ToArray()), $"image {i}");
+            Assert.That(CorLoc.IoU(got[0], objects[i]), Is.GreaterThan(0.3), $"image {i}'s best window");
+            Assert.That(CorLoc.IoU(got[0], objects[1 - i]), Is.Zero, $"image {i}'s best window is not on the other image's object");
+        }
+
+        Assert.Throws<ArgumentException>(() => new KdWsdMethod(Setup("1,1,1", ("proposal_source", "edges"))));
+    }
+
+    [Test]
     public void Stopping_after_the_feature_stage_and_resuming_equals_training_straight_through()
     {
         var dir = Directory.CreateTempSubdirectory("kd-wsd-resume-").FullName;

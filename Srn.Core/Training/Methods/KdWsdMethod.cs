@@ -28,16 +28,19 @@ namespace Srn.Training.Methods;
 /// <c>T^2 BCE(z / T, sigmoid(logit(phi) / T))</c> with T = <c>kd_temperature</c>, 4); <c>distill</c> (true; false trains
 /// the same student alone, all epochs in the prediction stage: the <c>kd-wsd-student</c> method); <c>teacher</c> (a
 /// <see cref="TeacherFile"/> to start from: its weights are loaded and, unless <c>stage_epochs</c> says otherwise, the
-/// teacher stage gets no epoch, so runs that share training labels can share one teacher).
+/// teacher stage gets no epoch, so runs that share training labels can share one teacher); <c>proposal_source</c>
+/// (<c>dense</c>: the same dense windows for every image; <c>objectness</c>: per image, the R sliding windows of highest
+/// edge-density objectness, <see cref="SlidingWindowProposals"/>).
 /// </remarks>
 public sealed class KdWsdMethod : TrainingMethod
 {
     private static readonly string[] OptionNames =
-        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill", "teacher"];
+        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill", "teacher", "proposal_source"];
 
     private readonly KdWsdModel model;
     private readonly IMultiLabelLoss loss;
     private readonly ProposalSource proposals;
+    private readonly SlidingWindowProposals? objectness;
     private readonly TrainingStage[] stages;
     private readonly double teacherTemperature;
     private readonly bool logitKd;
@@ -63,6 +66,14 @@ public sealed class KdWsdMethod : TrainingMethod
         }
 
         this.proposals = proposals ?? DenseWindows.Source(count);
+        var source = setup.Options.TryGetValue("proposal_source", out var src) ? src : "dense";
+        objectness = source switch
+        {
+            "dense" => null,
+            "objectness" when proposals is null => new SlidingWindowProposals(new SlidingWindowProposalsOptions { MaxBoxes = count }),
+            "objectness" => throw new ArgumentException($"Method '{setup.Method}': proposal_source=objectness conflicts with the proposal source given in code."),
+            _ => throw new ArgumentException($"Method '{setup.Method}': proposal_source '{source}' is not one of dense, objectness."),
+        };
         teacherTemperature = setup.Option("teacher_temperature", 0.5);
         kdTemperature = setup.Option("kd_temperature", 4);
         logitKd = (setup.Options.TryGetValue("kd_loss", out var kd) ? kd.ToUpperInvariant() : "WSD") switch
@@ -240,13 +251,26 @@ public sealed class KdWsdMethod : TrainingMethod
     /// <param name="options">Device, evaluation batch size and workers.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>CorLoc in [0, 1]; NaN when no image has a box.</returns>
-    public double TeacherCorLoc(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
+    public double TeacherCorLoc(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default) =>
+        TeacherLocalization(dataset, transform, options, cancellationToken).CorLoc;
+
+    /// <summary>
+    /// The teacher's CorLoc (see <see cref="TeacherCorLoc"/>) and, from the same proposals, the best CorLoc they allow
+    /// (<see cref="CorLoc.UpperBound"/>).
+    /// </summary>
+    /// <param name="dataset">Images with boxes (their <see cref="Vision.Box.Class"/> set).</param>
+    /// <param name="transform">The evaluation transform (it must keep boxes in step with the image, as resizing does).</param>
+    /// <param name="options">Device, evaluation batch size and workers.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>Both shares in [0, 1]; NaN when no image has a box.</returns>
+    public (double CorLoc, double UpperBound) TeacherLocalization(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(options);
         var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = true });
         var detections = new List<IReadOnlyList<RegionDetection>>();
+        var proposed = new List<IReadOnlyList<Vision.Box>>();
         var truth = new List<IReadOnlyList<Vision.Box>>();
         var wasTraining = model.Training;
         model.Eval();
@@ -258,7 +282,15 @@ public sealed class KdWsdMethod : TrainingMethod
                 using (DisposeScope.Enter())
                 {
                     var images = batch.Images.To(options.Device);
-                    detections.AddRange(model.Teacher.Detections(images, Proposals(batch, images)));
+                    var boxes = Proposals(batch, images);
+                    detections.AddRange(model.Teacher.Detections(images, boxes));
+                    var r = (int)boxes.Size(1);
+                    var flat = boxes.To(Device.Cpu, ScalarType.Float32).Contiguous().ToArray<float>();
+                    for (var n = 0; n < images.Size(0); n++)
+                    {
+                        proposed.Add([.. Enumerable.Range(0, r).Select(j => new Vision.Box(flat[4 * ((n * r) + j)], flat[(4 * ((n * r) + j)) + 1], flat[(4 * ((n * r) + j)) + 2], flat[(4 * ((n * r) + j)) + 3]))]);
+                    }
+
                     truth.AddRange(batch.Boxes ?? throw new InvalidOperationException("The loader returned no boxes."));
                 }
             }
@@ -268,7 +300,30 @@ public sealed class KdWsdMethod : TrainingMethod
             model.Train(wasTraining);
         }
 
-        return CorLoc.Compute(detections, truth);
+        return (CorLoc.Compute(detections, truth), CorLoc.UpperBound(proposed, truth));
+    }
+
+    // Per image, its R windows of highest edge-density objectness (best first); an image with fewer windows than R
+    // repeats its last one, so every image has R rows (a repeated box changes neither the max pooling nor CorLoc).
+    private Tensor ObjectnessProposals(Tensor images)
+    {
+        using var scope = DisposeScope.Enter();
+        var n = (int)images.Size(0);
+        var r = objectness!.Options.MaxBoxes;
+        var rows = new float[n * r * 4];
+        var cpu = images.To(Device.Cpu);
+        for (var i = 0; i < n; i++)
+        {
+            var (boxes, _) = objectness.Generate(cpu.Narrow(0, i, 1).Squeeze(0));
+            for (var j = 0; j < r; j++)
+            {
+                var b = boxes[Math.Min(j, boxes.Count - 1)];
+                var at = 4 * ((i * r) + j);
+                (rows[at], rows[at + 1], rows[at + 2], rows[at + 3]) = (b.X1, b.Y1, b.X2, b.Y2);
+            }
+        }
+
+        return Tensor.FromArray(rows, [n, r, 4]).To(images.Device).MoveToOuterScope();
     }
 
     /// <summary>The proposals of a batch on the images' device, <c>[N, R, 4]</c>.</summary>
@@ -278,6 +333,11 @@ public sealed class KdWsdMethod : TrainingMethod
     public Tensor Proposals(Batch? batch, Tensor images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (objectness is not null)
+        {
+            return ObjectnessProposals(images);
+        }
+
         using var boxes = proposals(batch, (int)images.Size(0), (int)images.Size(2), (int)images.Size(3));
         return boxes.To(images.Device, ScalarType.Float32);
     }
