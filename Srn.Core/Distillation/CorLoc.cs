@@ -26,22 +26,8 @@ public static class CorLoc
             throw new ArgumentException($"CorLoc: {detections.Count} images of detections but {groundTruth.Count} of ground truth.", nameof(groundTruth));
         }
 
-        var hits = 0;
-        var total = 0;
-        for (var i = 0; i < groundTruth.Count; i++)
-        {
-            foreach (var c in groundTruth[i].Select(b => b.Class).Distinct())
-            {
-                total++;
-                var top = detections[i].Where(d => d.Box.Class == c).MaxBy(d => d.Score);
-                if (top is not null && groundTruth[i].Any(g => g.Class == c && IoU(top.Box, g) >= Threshold))
-                {
-                    hits++;
-                }
-            }
-        }
-
-        return total == 0 ? double.NaN : (double)hits / total;
+        return Share(groundTruth, (i, c) =>
+            detections[i].Where(d => d.Box.Class == c).MaxBy(d => d.Score) is { } top && groundTruth[i].Any(g => g.Class == c && IoU(top.Box, g) >= Threshold));
     }
 
     /// <summary>
@@ -62,6 +48,12 @@ public static class CorLoc
             throw new ArgumentException($"CorLoc: {proposals.Count} images of proposals but {groundTruth.Count} of ground truth.", nameof(groundTruth));
         }
 
+        return Share(groundTruth, (i, c) => groundTruth[i].Any(g => g.Class == c && proposals[i].Any(p => IoU(p, g) >= Threshold)));
+    }
+
+    // The share of (image, present class) pairs for which hit(image, class) holds; NaN without any pair.
+    private static double Share(IReadOnlyList<IReadOnlyList<Box>> groundTruth, Func<int, int, bool> hit)
+    {
         var hits = 0;
         var total = 0;
         for (var i = 0; i < groundTruth.Count; i++)
@@ -69,10 +61,7 @@ public static class CorLoc
             foreach (var c in groundTruth[i].Select(b => b.Class).Distinct())
             {
                 total++;
-                if (groundTruth[i].Any(g => g.Class == c && proposals[i].Any(p => IoU(p, g) >= Threshold)))
-                {
-                    hits++;
-                }
+                hits += hit(i, c) ? 1 : 0;
             }
         }
 
