@@ -25,7 +25,9 @@ namespace Srn.PartialLabels.Methods;
 /// schedule): <c>loss</c>; <c>blend_start</c> (epoch, 0-based; default round(E / 4), the reference's 5 of 20);
 /// <c>prototype_every</c> (round(E / 4), the reference's 5); <c>contrastive_weight</c> (0.05); <c>instance_weight</c>
 /// and <c>prototype_weight</c> (1); <c>feature_dim</c> (1024, 128 for resnet-small), <c>intermediate_dim</c> (512, 64),
-/// <c>embedding_dim</c> (300, 32; embeddings are learnt: no GloVe file is given); <c>freeze_early</c> (the reference
+/// <c>embedding_dim</c> (300, 32: the size of learnt embeddings); <c>embeddings</c> (a GloVe-format text file or a
+/// safetensors matrix with a row per class, <see cref="LabelEmbeddings.Load"/>: fixed, as the reference's GloVe vectors,
+/// unless <c>train_embeddings</c> is true; without it the embeddings are learnt from a seeded random start); <c>freeze_early</c> (the reference
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
 /// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:
 /// prototypes from the evaluation transform, the spec's choice; <c>train</c>: from the training augmentation, as the
@@ -34,7 +36,7 @@ namespace Srn.PartialLabels.Methods;
 public sealed class BlendingMethod : TrainingMethod
 {
     private static readonly string[] OwnOptions =
-        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform"];
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform", "embeddings", "train_embeddings"];
 
     private readonly BlendingNet model;
     private readonly IMultiLabelLoss loss;
@@ -80,12 +82,14 @@ public sealed class BlendingMethod : TrainingMethod
             EmbeddingDim = (int)setup.Option("embedding_dim", small ? 32 : 300),
             EmbeddingSeed = SeedMix.Of(setup.Seed, 577),
             FreezeEarlyStages = setup.Flag("freeze_early", setup.BackboneWeights is not null),
+            TrainGivenEmbeddings = setup.Flag("train_embeddings", false),
         };
 
         var backbone = Backbones.Create(setup);
         using var adjacency = setup.TrainLabels is { } labels ? LabelAdjacency.FromKnownPositives(labels) : Tensor.Zeros([setup.NumClasses, setup.NumClasses]);
         LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 314159));
-        var net = new SsgrlNetwork(backbone, adjacency, options);
+        using var embeddings = setup.Options.TryGetValue("embeddings", out var embeddingsPath) ? LabelEmbeddings.Load(embeddingsPath, setup.ClassNames) : null;
+        var net = new SsgrlNetwork(backbone, adjacency, options, embeddings);
         model = new BlendingNet(
             net,
             variant == BlendingVariant.Ssgrl ? null : new InstanceBlending(),

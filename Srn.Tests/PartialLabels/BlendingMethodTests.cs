@@ -117,6 +117,35 @@ public sealed class BlendingMethodTests
     }
 
     [Test]
+    public void Label_embeddings_from_a_glove_file_are_used_fixed_unless_asked_to_train()
+    {
+        var (_, labels) = PartialTrain();
+        var path = Path.Combine(Path.GetTempPath(), $"srn-glove-{Guid.NewGuid():N}.txt");
+        try
+        {
+            // GloVe format: word then values; an extra word and any order of lines.
+            File.WriteAllLines(path, ["other 9 9 9", "c2 2 2.5 -2", "c0 0 0.5 1", "c3 3 3.5 -3", "c1 1 1.5 -1"]);
+            using var scope = DisposeScope.Enter();
+            using var method = (BlendingMethod)MethodCatalog.Create(Setup("dsrb", labels, ("embeddings", path)));
+            var words = method.Network.Net.WordFeatures;
+            Assert.That(words.Shape, Is.EqualTo(new long[] { 4, 3 }));
+            Assert.That(words.ToArray<float>(), Is.EqualTo(new[] { 0f, 0.5f, 1f, 1f, 1.5f, -1f, 2f, 2.5f, -2f, 3f, 3.5f, -3f }));
+            Assert.That(words.RequiresGrad, Is.False);
+            Assert.That(method.Stages[0].Groups.SelectMany(g => g.Parameters), Has.None.SameAs(words));
+
+            using var trained = (BlendingMethod)MethodCatalog.Create(Setup("dsrb", labels, ("embeddings", path), ("train_embeddings", "true")));
+            Assert.That(trained.Network.Net.WordFeatures.RequiresGrad, Is.True);
+
+            File.WriteAllLines(path, ["c0 0 0.5 1", "c1 1 1.5 -1"]);
+            Assert.That(() => MethodCatalog.Create(Setup("dsrb", labels, ("embeddings", path))), Throws.Exception.With.Message.Contains("c2"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void An_unknown_prototype_transform_is_refused()
     {
         var (_, labels) = PartialTrain();
