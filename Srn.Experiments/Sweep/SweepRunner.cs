@@ -76,6 +76,17 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "config.yaml"), config.ToYaml(versions));
 
+        // An unsharded --resume first takes in what its shards (OUT/shard-i-of-N) finished, so it runs only the rest.
+        if (resume && shard is null)
+        {
+            var shardDirs = Directory.GetDirectories(outDir, "shard-*-of-*").Where(d => File.Exists(Path.Combine(d, "results.csv"))).Order(StringComparer.Ordinal).ToArray();
+            if (shardDirs.Length > 0)
+            {
+                ShardMerge.Merge(outDir, shardDirs, config.Baseline);
+                AnsiConsole.MarkupLine(Markup.Escape($"took in the finished runs of {string.Join(", ", shardDirs.Select(Path.GetFileName))}"));
+            }
+        }
+
         var jobs = SweepJob.All(config).Where(j => shard is not { } s || j.Index % s.Count == s.Index).ToArray();
         var finished = store.FinishedRuns();
         var pending = jobs.Where(j => !finished.Contains(RunIdOf(j, source))).ToArray();

@@ -82,6 +82,17 @@ public sealed class SweepTests
         var merged = Path.Combine(dir, "merged");
         Assert.That(Invoke("merge", "--out", merged, Path.Combine(sharded, "shard-0-of-2"), Path.Combine(sharded, "shard-1-of-2")), Is.EqualTo(0));
         Assert.That(Stable(Path.Combine(merged, "results.csv")), Is.EqualTo(Stable(Path.Combine(full, "results.csv"))));
+
+        // Or: one shard finished, then an unsharded --resume takes it in and runs only the other shard's jobs.
+        var half = Path.Combine(dir, "half");
+        Assert.That(Invoke([.. Sweep(half), "--shard", "0/2"]), Is.EqualTo(0));
+        var shardRuns = Directory.GetDirectories(Path.Combine(half, "shard-0-of-2", "runs")).Select(Path.GetFileName).ToArray();
+        Assert.That(Invoke([.. Sweep(half), "--resume"]), Is.EqualTo(0));
+        Assert.That(Stable(Path.Combine(half, "results.csv")), Is.EqualTo(Stable(Path.Combine(full, "results.csv"))));
+        // The shard's runs were taken in, not trained again: their rows are the shard's to the letter, wall-clock seconds included.
+        var shardRows = File.ReadAllLines(Path.Combine(half, "shard-0-of-2", "results.csv")).Skip(1).ToArray();
+        Assert.That(shardRows, Has.Length.EqualTo(shardRuns.Length * 2));
+        Assert.That(File.ReadAllLines(Path.Combine(half, "results.csv")), Is.SupersetOf(shardRows));
     }
 
     [Test]
