@@ -20,7 +20,7 @@ internal static class SweepCommand
         var trainManifest = new Option<string?>("--train-manifest") { Description = "Training manifest." };
         var testManifest = new Option<string?>("--test-manifest") { Description = "Test manifest." };
         var imageRoot = new Option<string?>("--image-root") { Description = "Image root of the manifests." };
-        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (default partial-bce,ssgrl,dsrb)." };
+        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (default partial-bce,dsrb)." };
         var proportions = new Option<string?>("--proportions") { Description = "0.1:0.9:0.1 (start:stop:step) or a list 0.1,0.5,0.9." };
         var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default 0)." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per run." };

@@ -21,7 +21,7 @@ internal sealed record SweepConfig
 
     public string? ImageRoot { get; set; }
 
-    public List<string> Methods { get; set; } = ["partial-bce", "ssgrl", "dsrb"];
+    public List<string> Methods { get; set; } = ["partial-bce", "dsrb"];
 
     public List<double> Proportions { get; set; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -39,7 +39,7 @@ internal sealed record SweepConfig
 
     public int BatchSize { get; set; } = 32;
 
-    public int? TrainLimit { get; set; } = 2000;
+    public int? TrainLimit { get; set; } = 1600;
 
     public int? TestLimit { get; set; } = 1000;
 
