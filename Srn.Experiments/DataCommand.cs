@@ -190,7 +190,7 @@ internal static class DataCommand
             Description = $"Directory of the Fashion-MNIST *-idx*-ubyte.gz files (Debian package {FashionMnist.DebianPackage}).",
             DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
         };
-        var force = new Option<bool>("--force") { Description = "Regenerate even when the output directory already holds this generation." };
+        var force = new Option<bool>("--force") { Description = "Regenerate even when the output directory holds this generation or one with other parameters (overwrites it)." };
         var command = new Command("fashion-scenes", "Generate FashionScenes: multi-label outfit scenes of Fashion-MNIST items, with boxes (docs/fashion-scenes.md).")
         {
             outOption, seed, train, test, canvas, source, force,
@@ -249,17 +249,5 @@ internal static class DataCommand
         }
     }
 
-    private static int Guard(Action action)
-    {
-        try
-        {
-            action();
-            return 0;
-        }
-        catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidOperationException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 1;
-        }
-    }
+    private static int Guard(Action action) => CommandGuard.Run(action);
 }

@@ -58,10 +58,9 @@ internal static class MetricsCommand
                 Run(parse.GetValue(scoresOption)!, parse.GetValue(targetsOption)!, parse.GetValue(outOption)!, options, output);
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                error.WriteLine($"srn metrics: {e.Message}");
-                return 1;
+                return CommandGuard.Report(e, error);
             }
         });
         return command;

@@ -50,7 +50,7 @@ public static partial class FashionScenesDataset
     /// <param name="directory">The output directory; created if needed.</param>
     /// <param name="generator">The generator (its options say the seed and sizes).</param>
     /// <param name="writer">Writes the images; its extension names them.</param>
-    /// <param name="force">Regenerate even when the directory holds this generation.</param>
+    /// <param name="force">Regenerate even when the directory holds this generation, or another one.</param>
     /// <param name="progress">Receives the number of scenes done so far (from several threads).</param>
     /// <returns>The files and manifests.</returns>
     public static FashionScenesResult Write(string directory, FashionScenesGenerator generator, IImageWriter writer, bool force = false, IProgress<int>? progress = null)
@@ -65,6 +65,12 @@ public static partial class FashionScenesDataset
         if (!force && File.Exists(stampPath) && File.ReadAllText(stampPath) == stamp && files.All(File.Exists))
         {
             return new FashionScenesResult(directory, files[0], files[1], files[2], files[3], Manifest.Read(files[0]), Manifest.Read(files[1]), Cached: true, clock.Elapsed.TotalSeconds);
+        }
+
+        if (!force && File.Exists(stampPath) && File.ReadAllText(stampPath) is var existing && existing != stamp)
+        {
+            throw new IOException(
+                $"{Path.GetFullPath(directory)} holds a FashionScenes generation with other parameters ({StampDifferences(existing, stamp)}); regenerating would overwrite it: choose another directory, or force it (srn data fashion-scenes --force).");
         }
 
         Directory.CreateDirectory(directory);
@@ -107,6 +113,24 @@ public static partial class FashionScenesDataset
 
         AtomicFile.WriteAllText(stampPath, stamp);
         return new FashionScenesResult(directory, files[0], files[1], files[2], files[3], manifests[0], manifests[1], Cached: false, clock.Elapsed.TotalSeconds);
+    }
+
+    // "seed 7 (asked: 0), train_scenes 48 (asked: 10000)": the keys whose values differ between two stamps.
+    private static string StampDifferences(string existing, string asked)
+    {
+        try
+        {
+            using var a = JsonDocument.Parse(existing);
+            using var b = JsonDocument.Parse(asked);
+            var differences = b.RootElement.EnumerateObject()
+                .Where(p => !a.RootElement.TryGetProperty(p.Name, out var v) || v.ToString() != p.Value.ToString())
+                .Select(p => $"{p.Name} {(a.RootElement.TryGetProperty(p.Name, out var v) ? v.ToString() : "missing")} (asked: {p.Value})");
+            return string.Join(", ", differences);
+        }
+        catch (JsonException)
+        {
+            return "its stamp file is not readable";
+        }
     }
 
     /// <summary>The stamp of a generation: everything its bytes depend on.</summary>

@@ -36,6 +36,9 @@ public sealed class ManifestImageDataset : IMultiLabelDataset
     /// <summary>The manifest.</summary>
     public Manifest Manifest => manifest;
 
+    /// <summary>Folder that the manifest's relative image paths start from.</summary>
+    public string ImageRoot => imageRoot;
+
     /// <inheritdoc/>
     /// <exception cref="InvalidDataException">When the image does not decode; the message names the file.</exception>
     /// <exception cref="FileNotFoundException">When the image is missing.</exception>

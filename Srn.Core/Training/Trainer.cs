@@ -126,7 +126,7 @@ public static class Trainer
                 if (options.CheckpointPath is { } path)
                 {
                     using var scope = DisposeScope.Enter();
-                    TrainingCheckpoint.Save(path, method, s, e + 1, optimizer.StateDict(), scheduler?.StateDict(), history);
+                    TrainingCheckpoint.Save(path, method, s, e + 1, optimizer.StateDict(), scheduler?.StateDict(), history, options.CheckpointMetadata);
                 }
 
                 options.EpochFinished?.Invoke(result);

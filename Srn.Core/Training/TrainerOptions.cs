@@ -33,6 +33,9 @@ public sealed record TrainerOptions
     /// <summary>Resume from <see cref="CheckpointPath"/> when it exists (exactly: same result as an uninterrupted run on CPU).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Stored in every checkpoint's metadata besides the checkpoint's own entries (e.g. the run's configuration).</summary>
+    public IReadOnlyDictionary<string, string> CheckpointMetadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Clip the gradient norm of the stage's parameters to this value; null does not clip.</summary>
     public double? ClipGradNorm { get; init; }
 

@@ -18,9 +18,10 @@ public sealed class TrainingCheckpoint : IDisposable
 
     private readonly Dictionary<string, Tensor> tensors;
 
-    private TrainingCheckpoint(Dictionary<string, Tensor> tensors, MethodSetup setup, int stage, int stageEpochs, IReadOnlyList<EpochResult> history)
+    private TrainingCheckpoint(Dictionary<string, Tensor> tensors, MethodSetup setup, int stage, int stageEpochs, IReadOnlyList<EpochResult> history, IReadOnlyDictionary<string, string> metadata)
     {
         this.tensors = tensors;
+        Metadata = metadata;
         Setup = setup;
         Stage = stage;
         StageEpochsDone = stageEpochs;
@@ -38,6 +39,9 @@ public sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>Every finished epoch, with its metrics.</summary>
     public IReadOnlyList<EpochResult> History { get; }
+
+    /// <summary>Every metadata entry, those of <see cref="Save"/>'s <c>extraMetadata</c> included.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>The model's state dict.</summary>
     public Dictionary<string, Tensor> ModelState => Section("model.");
@@ -62,7 +66,10 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <param name="optimizer">The stage's optimizer state.</param>
     /// <param name="scheduler">The stage's scheduler state.</param>
     /// <param name="history">Finished epochs.</param>
-    public static void Save(string path, TrainingMethod method, int stage, int stageEpochs, IReadOnlyDictionary<string, Tensor>? optimizer, IReadOnlyDictionary<string, Tensor>? scheduler, IReadOnlyList<EpochResult> history)
+    /// <param name="extraMetadata">More metadata to store (e.g. the run's configuration); the checkpoint's own keys win.</param>
+    public static void Save(
+        string path, TrainingMethod method, int stage, int stageEpochs, IReadOnlyDictionary<string, Tensor>? optimizer, IReadOnlyDictionary<string, Tensor>? scheduler,
+        IReadOnlyList<EpochResult> history, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(method);
@@ -74,7 +81,7 @@ public sealed class TrainingCheckpoint : IDisposable
         all.AddRange((scheduler ?? new Dictionary<string, Tensor>()).Select(kv => KeyValuePair.Create("scheduler." + kv.Key, kv.Value)));
         all.AddRange(method.ExtraState().Select(kv => KeyValuePair.Create("method." + kv.Key, kv.Value)));
         all.Add(KeyValuePair.Create("rng.cpu", LibTorch.GetRngState()));
-        var metadata = new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>())
         {
             ["format"] = Format,
             ["setup"] = method.Setup.ToJson(),
@@ -122,7 +129,7 @@ public sealed class TrainingCheckpoint : IDisposable
                 t.DetachFromScope();
             }
 
-            return new TrainingCheckpoint(tensors, setup, stage, stageEpochs, history);
+            return new TrainingCheckpoint(tensors, setup, stage, stageEpochs, history, metadata);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
         {

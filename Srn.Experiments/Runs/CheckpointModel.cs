@@ -9,6 +9,16 @@ internal static class CheckpointModel
 {
     public static (TrainingMethod Method, IReadOnlyList<EpochResult> History) Load(string path, Device device)
     {
+        var (method, history, _) = LoadWithMetadata(path, device);
+        return (method, history);
+    }
+
+    /// <summary>As <see cref="Load"/>, with the checkpoint's metadata (the run's record, see <see cref="RunRecord"/>).</summary>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="device">Where the model goes.</param>
+    /// <returns>The method, its finished epochs and the metadata.</returns>
+    public static (TrainingMethod Method, IReadOnlyList<EpochResult> History, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path, Device device)
+    {
         using var checkpoint = TrainingCheckpoint.Load(path);
         // The checkpoint holds every weight: a KD-WSD run's shared teacher file (option "teacher") is not needed, and
         // may have moved with the sweep.
@@ -22,7 +32,7 @@ internal static class CheckpointModel
             method.LoadExtraState(checkpoint.MethodState);
             method.EnterStage(checkpoint.Stage);
             method.Model.To(device);
-            return (method, checkpoint.History);
+            return (method, checkpoint.History, checkpoint.Metadata);
         }
         catch
         {

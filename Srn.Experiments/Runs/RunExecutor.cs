@@ -1,58 +1,86 @@
 using Srn.Data;
 using Srn.Models;
 using Srn.PartialLabels.Methods;
+using Srn.PartialLabels.Runs;
 using Srn.Training;
 using Srn.Vision;
 
 namespace Srn.Experiments.Runs;
 
-/// <summary>Turns a <see cref="RunSpec"/> into a method, its data and trainer options, and runs it.</summary>
+/// <summary>Turns a <see cref="RunConfiguration"/> into a method, its data and trainer options.</summary>
 internal static class RunExecutor
 {
-    /// <summary>Builds the method setup of a run (labels masked to the run's proportion).</summary>
-    public static (MethodSetup Setup, TrainingData Data) Prepare(RunSpec spec, DataSource source)
+    /// <summary>
+    /// Builds and drops the run's method on two placeholder classes, so an unknown method option fails at once, before data
+    /// is generated or read.
+    /// </summary>
+    /// <param name="config">The run configuration.</param>
+    /// <exception cref="ArgumentException">For an unknown method or option.</exception>
+    public static void CheckMethod(RunConfiguration config)
     {
-        var config = ModelRegistry.Config(spec.Backbone);
-        var size = spec.ImageSize ?? config.DefaultInputSize;
-        IMultiLabelDataset train = spec.TrainLimit is { } n ? DatasetViews.Take(source.Train, n) : source.Train;
-        IMultiLabelDataset test = spec.TestLimit is { } m ? DatasetViews.Take(source.Test, m) : source.Test;
-        var labels = DatasetViews.Labels(train);
-        if (spec.Proportion < 1.0)
+        using var check = MethodCatalog.Create(new MethodSetup
         {
-            labels = LabelMasks.Apply(labels, spec.Protocol, spec.Proportion, spec.MaskSeed);
+            Method = config.Method, Backbone = config.Backbone, ClassNames = ["a", "b"], ImageSize = config.ResolvedImageSize,
+            Epochs = config.Epochs, Seed = 0, Options = config.Options,
+        });
+    }
+
+    /// <summary>Builds the method setup of a run (labels masked to the run's proportion) and its data.</summary>
+    /// <param name="config">The run configuration.</param>
+    /// <param name="source">The data.</param>
+    /// <returns>The setup and the data.</returns>
+    /// <exception cref="ArgumentException">When the mask leaves no known label.</exception>
+    public static (MethodSetup Setup, TrainingData Data) Prepare(RunConfiguration config, DataSource source)
+    {
+        var backbone = ModelRegistry.Config(config.Backbone);
+        var size = config.ResolvedImageSize;
+        IMultiLabelDataset train = config.TrainLimit is { } n ? DatasetViews.Take(source.Train, n) : source.Train;
+        IMultiLabelDataset test = config.TestLimit is { } m ? DatasetViews.Take(source.Test, m) : source.Test;
+        var labels = DatasetViews.Labels(train);
+        if (config.Proportion < 1.0)
+        {
+            labels = LabelMasks.Apply(labels, config.Protocol, config.Proportion, config.MaskSeed);
+            if (!labels.Cast<sbyte>().Any(v => v != 0))
+            {
+                throw new ArgumentException(
+                    $"proportion {RunSettings.Format(config.Proportion)} ({config.Protocol}) leaves no known label among {train.Count} images x {train.Classes.Count} classes; use a larger proportion.");
+            }
+
             train = DatasetViews.WithLabels(train, labels);
         }
 
         var setup = new MethodSetup
         {
-            Method = spec.Method, Backbone = spec.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = spec.Epochs,
-            Seed = spec.Seed, Options = spec.Options, TrainLabels = labels, BackboneWeights = spec.BackboneWeights,
+            Method = config.Method, Backbone = config.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = config.Epochs,
+            Seed = config.Seed, Options = config.Options, TrainLabels = labels, BackboneWeights = config.BackboneWeights,
         };
-        var augmentation = spec.Augmentation ?? DefaultAugmentation(spec.Method);
-        ITransform trainTransform = augmentation switch
+        ITransform trainTransform = config.ResolvedAugment switch
         {
-            "srn" => ImageRecipes.SrnTrain(size, config),
-            "hcp" => ImageRecipes.HcpTrain(size, config),
-            "none" => ImageRecipes.Test(size, config),
-            _ => throw new ArgumentException($"Unknown augmentation '{augmentation}': use srn, hcp or none."),
+            "srn" => ImageRecipes.SrnTrain(size, backbone),
+            "hcp" => ImageRecipes.HcpTrain(size, backbone),
+            _ => ImageRecipes.Test(size, backbone),
         };
-        return (setup, new TrainingData(train, trainTransform, test, ImageRecipes.Test(size, config)));
+        return (setup, new TrainingData(train, trainTransform, test, ImageRecipes.Test(size, backbone)));
     }
 
-    /// <summary>
-    /// The augmentation a method was published with: SRN's crops for SRN, its ResNet baseline and KD-WSD (teacher-student
-    /// pairs alike); HCP-MLR-PL's for the partial-label methods, <c>partial-bce</c> included, so the sweep compares them
-    /// under one augmentation.
-    /// </summary>
-    public static string DefaultAugmentation(string method) => method is "srn" or "resnet" or "kd-wsd" or "kd-wsd-student" ? "srn" : "hcp";
-
     /// <summary>Builds the method of a setup.</summary>
+    /// <param name="setup">The setup.</param>
+    /// <returns>The method.</returns>
     public static TrainingMethod Build(MethodSetup setup) => MethodCatalog.Create(setup);
 
     /// <summary>Trainer options for a run.</summary>
-    public static TrainerOptions Options(RunSpec spec, string? checkpoint, IProgress<TrainingProgress>? progress, Action<EpochResult>? epochFinished) => new()
+    /// <param name="config">The run configuration.</param>
+    /// <param name="checkpoint">The checkpoint path, or null for none.</param>
+    /// <param name="resume">Continue from the checkpoint.</param>
+    /// <param name="record">Recorded in every checkpoint (see <see cref="RunRecord"/>); null for none.</param>
+    /// <param name="progress">Progress receiver.</param>
+    /// <param name="epochFinished">Called after each epoch (and its checkpoint).</param>
+    /// <returns>The options.</returns>
+    public static TrainerOptions Options(
+        RunConfiguration config, string? checkpoint, bool resume, RunRecord? record, IProgress<TrainingProgress>? progress, Action<EpochResult>? epochFinished) => new()
     {
-        Seed = spec.Seed, Device = spec.Device, BatchSize = spec.BatchSize, Workers = spec.Workers, Threads = spec.Threads,
-        CheckpointPath = checkpoint, Resume = checkpoint is not null, Progress = progress, EpochFinished = epochFinished,
+        Seed = config.Seed, Device = DeviceOption.Parse(config.Device), BatchSize = config.BatchSize, Workers = config.Workers, Threads = config.Threads,
+        CheckpointPath = checkpoint, Resume = resume, Progress = progress, EpochFinished = epochFinished,
+        CheckpointMetadata = record?.Metadata() ?? new Dictionary<string, string>(),
     };
 }

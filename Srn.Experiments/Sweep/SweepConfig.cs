@@ -1,121 +1,212 @@
 using System.Globalization;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using System.Text;
+using Srn.Experiments.Runs;
+using Srn.PartialLabels.Runs;
+using Srn.Torch;
 
 namespace Srn.Experiments.Sweep;
 
 /// <summary>
-/// A sweep: methods x known-label proportions x seeds on one dataset, with the training budget every run shares. Read
-/// from YAML (<c>--config</c>, snake_case keys as in <c>config.yaml</c>), then overridden by command-line options; the
-/// resolved configuration is written to the output directory.
+/// A sweep: a grid of methods x known-label proportions x seeds over one <see cref="RunConfiguration"/> (every other
+/// setting is shared by all runs), plus how to summarise it. Read from YAML (<c>--config</c>, the same setting names and
+/// value syntax as the command line; the grid axes are <c>methods</c>, <c>proportions</c>, <c>seeds</c>), then overridden by
+/// command-line options; the resolved sweep is written to <c>OUT/config.yaml</c>.
 /// </summary>
 internal sealed record SweepConfig
 {
-    public string Dataset { get; set; } = "fashion-scenes";
+    /// <summary>The grid axes: they take lists (<c>0.1:0.9:0.1</c> or <c>0.1,0.5</c>); the run settings of the same name are not used.</summary>
+    public static readonly string[] GridSettings = ["method", "proportion", "seed"];
 
-    public string Data { get; set; } = Runs.DataSource.DefaultFashionScenesDirectory;
+    /// <summary>The settings every run shares (its method, proportion and seed are the grid's).</summary>
+    public RunConfiguration Run { get; init; } = Quick;
 
-    public string? TrainManifest { get; set; }
+    /// <summary>Methods, in job order.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = ["partial-bce", "dsrb"];
 
-    public string? TestManifest { get; set; }
+    /// <summary>Known-label proportions.</summary>
+    public IReadOnlyList<double> Proportions { get; init; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
-    public string? ImageRoot { get; set; }
+    /// <summary>Seeds.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [0];
 
-    public List<string> Methods { get; set; } = ["partial-bce", "dsrb"];
-
-    public List<double> Proportions { get; set; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-
-    public List<int> Seeds { get; set; } = [0];
-
-    public string Protocol { get; set; } = "hcp";
-
-    public int MaskSeed { get; set; }
-
-    public string Backbone { get; set; } = "resnet-small";
-
-    public int? ImageSize { get; set; }
-
-    public int Epochs { get; set; } = 6;
-
-    public int BatchSize { get; set; } = 32;
-
-    public int? TrainLimit { get; set; } = 1600;
-
-    public int? TestLimit { get; set; } = 1000;
-
-    public string Device { get; set; } = "cpu";
-
-    public int Workers { get; set; } = 1;
-
-    public int? Threads { get; set; }
-
-    public string? Baseline { get; set; } = "partial-bce";
-
-    public string? BackboneWeights { get; set; }
+    /// <summary>The method the summary compares against (paired t-test over seeds); null for none.</summary>
+    public string? Baseline { get; init; } = "partial-bce";
 
     /// <summary>KD-WSD runs that share their training labels share one teacher (<see cref="TeacherSharing"/>).</summary>
-    public bool ShareTeachers { get; set; }
+    public bool ShareTeachers { get; init; }
 
-    /// <summary>Options for every method (name to value).</summary>
-    public Dictionary<string, string> Options { get; set; } = [];
+    /// <summary>Options per method, over the shared <see cref="RunConfiguration.Options"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> MethodOptions { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
-    /// <summary>Options per method, over <see cref="Options"/>.</summary>
-    public Dictionary<string, Dictionary<string, string>> MethodOptions { get; set; } = [];
+    /// <summary>The preset it started from: <c>quick</c> (the default sweep), <c>paper</c>, or <c>file</c>.</summary>
+    public string Preset { get; init; } = "quick";
 
-    /// <summary>The published recipes for a GPU (specs/partial-labels.md, specs/srn.md): ResNet-101 at 448, 20 epochs, batch 8, Adam 1e-5, all the data.</summary>
+    /// <summary>
+    /// The default sweep's shared settings, the preset <c>quick</c>: <c>srn train</c>'s defaults with 6 epochs on the first
+    /// 1600 training and 1000 test scenes, which fits in about 15 minutes on a 2-core CPU.
+    /// </summary>
+    public static RunConfiguration Quick => new() { Epochs = 6, TrainLimit = 1600, TestLimit = 1000 };
+
+    /// <summary>The published recipes for a GPU: ResNet-101 at 448, 20 epochs, batch 8, Adam 1e-5, all the data.</summary>
+    /// <returns>The sweep.</returns>
     public static SweepConfig Paper() => new()
     {
-        Methods = ["partial-bce", "ssgrl", "sarb", "dsrb"], Backbone = "resnet101", ImageSize = 448, Epochs = 20, BatchSize = 8,
-        TrainLimit = null, TestLimit = null, Device = "cuda", Workers = 4,
-        Options = new() { ["optimizer"] = "adam", ["lr"] = "1e-5", ["weight_decay"] = "5e-4", ["schedule"] = "step" },
+        Preset = "paper", Methods = ["partial-bce", "ssgrl", "sarb", "dsrb"],
+        Run = new RunConfiguration { Backbone = "resnet101", ImageSize = 448, Epochs = 20, BatchSize = 8, Device = "cuda", Workers = 4 }
+            .WithOption("optimizer", "adam").WithOption("lr", "1e-5").WithOption("weight_decay", "5e-4").WithOption("schedule", "step"),
     };
 
+    /// <summary>The sweep of a preset name.</summary>
+    /// <param name="name">quick or paper.</param>
+    /// <returns>The sweep.</returns>
+    /// <exception cref="RunConfigurationException">For another name.</exception>
+    public static SweepConfig FromPreset(string name) => name switch
+    {
+        "quick" => new SweepConfig(),
+        "paper" => Paper(),
+        _ => throw new RunConfigurationException($"--preset '{name}': use quick (the default sweep) or paper."),
+    };
+
+    /// <summary>Reads a YAML sweep file over the default sweep (a <c>preset</c> key picks another start).</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The sweep.</returns>
+    /// <exception cref="RunConfigurationException">For a bad file or setting (file and line in the message).</exception>
     public static SweepConfig Load(string path)
     {
-        if (!File.Exists(path))
+        var file = SettingsFile.Read(path);
+        var preset = file.Entries.FirstOrDefault(e => e.Key == "preset");
+        var sweep = preset is null ? new SweepConfig() : preset.Apply(e => FromPreset(e.Text()));
+        sweep = sweep with { Preset = "file" };
+        foreach (var entry in file.Entries.Where(e => e.Key is not ("preset" or "record")))
         {
-            throw new FileNotFoundException($"Sweep config not found: {path}", path);
+            sweep = sweep.With(entry);
         }
 
-        try
+        return sweep;
+    }
+
+    /// <summary>This sweep with one file entry applied.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>The new sweep.</returns>
+    public SweepConfig With(SettingsFile.Entry entry) => entry.Key switch
+    {
+        "methods" or "method" => entry.Apply(e => this with { Methods = ParseMethods(e.Text()) }),
+        "proportions" or "proportion" => entry.Apply(e => this with { Proportions = ParseProportions(e.Text()) }),
+        "seeds" or "seed" => entry.Apply(e => this with { Seeds = ParseSeeds(e.Text()) }),
+        "baseline" => entry.Apply(e => this with { Baseline = e.Text() is "" or "~" or "null" or "none" ? null : e.Text() }),
+        "share_teachers" => entry.Apply(e => this with { ShareTeachers = ParseBool("share_teachers", e.Text()) }),
+        "method_options" => entry.Apply(e => this with
         {
-            return new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<SweepConfig>(File.ReadAllText(path)) ?? new SweepConfig();
-        }
-        catch (YamlDotNet.Core.YamlException e)
+            MethodOptions = e.Nested().ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, string>)m.Value.ToDictionary(p => p.Key, p => p.Value)),
+        }),
+        _ => this with { Run = RunOptions.ApplyEntry(Run, entry) },
+    };
+
+    /// <summary>The run configuration of one job: the shared settings, the job's method, proportion and seed, the method's own options.</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The configuration.</returns>
+    public RunConfiguration RunOf(SweepJob job)
+    {
+        var run = Run with { Method = job.Method, Proportion = job.Proportion, Seed = job.Seed };
+        return MethodOptions.TryGetValue(job.Method, out var own) ? own.Aggregate(run, (c, o) => c.WithOption(o.Key, o.Value)) : run;
+    }
+
+    /// <summary>Checks the sweep: grid axes non-empty and without repeats, each method's run configuration valid, the baseline one of the methods.</summary>
+    /// <param name="baselineGiven">The baseline was asked for explicitly (then it must be one of the methods; the default is dropped silently).</param>
+    /// <returns>The sweep, its default baseline dropped when the methods lack it.</returns>
+    /// <exception cref="RunConfigurationException">Naming the setting.</exception>
+    public SweepConfig Validated(bool baselineGiven)
+    {
+        NonEmptyDistinct("methods", Methods.Select(m => m).ToArray());
+        NonEmptyDistinct("proportions", Proportions.Select(RunSettings.Format).ToArray());
+        NonEmptyDistinct("seeds", Seeds.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray());
+        foreach (var m in Methods)
         {
-            throw new ArgumentException($"{path}, line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+            RunOf(new SweepJob(0, m, Proportions[0], Seeds[0])).Validate();
         }
+
+        var stray = MethodOptions.Keys.Where(k => !Methods.Contains(k)).ToArray();
+        if (stray.Length > 0)
+        {
+            throw new RunConfigurationException($"method_options names {string.Join(", ", stray)}, not among the methods ({string.Join(", ", Methods)}).");
+        }
+
+        if (Baseline is { } b && !Methods.Contains(b))
+        {
+            return baselineGiven
+                ? throw new RunConfigurationException($"--baseline '{b}' is not one of the sweep's methods ({string.Join(", ", Methods)}).")
+                : this with { Baseline = null };
+        }
+
+        return this;
     }
 
     /// <summary>
-    /// The settings a finished run's results depend on beyond its identity (dataset, method, backbone, image size,
-    /// proportion, seed): everything but the job lists, the device, the loader threads and the baseline, one
-    /// <c>key: value</c> line each, with the per-method options of <paramref name="methods"/> only. A resumed sweep must
-    /// keep them, or its skipped runs would not match its new ones.
+    /// The shared settings that a resumed sweep must keep (the result-affecting ones, resolved, and each method's own
+    /// options for <paramref name="methods"/>), one <c>name=value</c> text each.
     /// </summary>
     /// <param name="methods">The methods whose own options count (those both sweeps have).</param>
+    /// <returns>The texts.</returns>
     public IReadOnlyList<string> TrainingSettings(IReadOnlyCollection<string> methods)
     {
-        var copy = (SweepConfig)MemberwiseClone();
-        copy.Methods = [];
-        copy.Proportions = [];
-        copy.Seeds = [];
-        copy.Device = "";
-        copy.Workers = 0;
-        copy.Threads = null;
-        copy.Baseline = null;
-        copy.MethodOptions = MethodOptions.Where(kv => methods.Contains(kv.Key)).ToDictionary();
-        return [.. copy.ToYaml(new Dictionary<string, string>()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith("- ", StringComparison.Ordinal))];
+        var run = Run with { ImageSize = Run.ResolvedImageSize };
+        var texts = RunSettings.Describe(run, resultAffectingOnly: true)
+            .Where(p => !GridSettings.Contains(p.Key))
+            .Select(p => $"{p.Key}={p.Value}")
+            .ToList();
+        foreach (var (method, options) in MethodOptions.Where(m => methods.Contains(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            texts.AddRange(options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"method_options.{method}.{o.Key}={o.Value}"));
+        }
+
+        return texts;
     }
 
+    /// <summary>The resolved sweep as YAML (loadable with <c>--config</c>), with the versions as comments.</summary>
+    /// <param name="versions">Versions and environment.</param>
+    /// <returns>YAML text.</returns>
     public string ToYaml(IReadOnlyDictionary<string, string> versions)
     {
-        var body = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Serialize(this);
-        return "# resolved sweep configuration\n" + string.Concat(versions.Select(v => $"# {v.Key}: {v.Value}\n")) + body;
+        var sb = new StringBuilder("# resolved sweep configuration: `srn sweep --config` on this file runs the same sweep\n");
+        foreach (var (k, v) in versions)
+        {
+            sb.Append("# ").Append(k).Append(": ").Append(v).Append('\n');
+        }
+
+        YamlText.Line(sb, "methods", YamlText.Sequence(Methods));
+        YamlText.Line(sb, "proportions", YamlText.Sequence(Proportions.Select(RunSettings.Format)));
+        YamlText.Line(sb, "seeds", YamlText.Sequence(Seeds.Select(s => s.ToString(CultureInfo.InvariantCulture))));
+        YamlText.Line(sb, "baseline", YamlText.Scalar(Baseline));
+        YamlText.Line(sb, "share_teachers", ShareTeachers ? "true" : "false");
+        var resolved = Run with { ImageSize = Run.ResolvedImageSize, Threads = Run.Threads ?? LibTorch.NumThreads };
+        foreach (var (key, value) in RunSettings.Describe(resolved).Where(p => !GridSettings.Contains(p.Key) && !p.Key.StartsWith(RunSettings.OptionSetting + ".", StringComparison.Ordinal)))
+        {
+            YamlText.Line(sb, key, YamlText.Scalar(value));
+        }
+
+        sb.Append("options:").Append(Run.Options.Count == 0 ? " {}\n" : "\n");
+        foreach (var (k, v) in Run.Options)
+        {
+            YamlText.Line(sb, k, YamlText.Scalar(v), 2);
+        }
+
+        sb.Append("method_options:").Append(MethodOptions.Count == 0 ? " {}\n" : "\n");
+        foreach (var (m, options) in MethodOptions)
+        {
+            sb.Append("  ").Append(YamlText.Scalar(m)).Append(":\n");
+            foreach (var (k, v) in options)
+            {
+                YamlText.Line(sb, k, YamlText.Scalar(v), 4);
+            }
+        }
+
+        return sb.ToString();
     }
 
-    /// <summary>Parses <c>0.1:0.9:0.1</c> (start:stop:step, stop included) or a comma list.</summary>
+    /// <summary>Parses <c>0.1:0.9:0.1</c> (start:stop:step, stop included) or a comma list; each value in (0, 1].</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The proportions, each exactly as written (a range's values rounded to 6 decimals, so 0.1 + 2 x 0.1 is 0.3).</returns>
+    /// <exception cref="RunConfigurationException">For a bad value.</exception>
     public static List<double> ParseProportions(string text)
     {
         var parts = text.Split(':');
@@ -125,7 +216,7 @@ internal sealed record SweepConfig
             var (start, stop, step) = (Number(parts[0]), Number(parts[1]), Number(parts[2]));
             if (step <= 0 || stop < start)
             {
-                throw new ArgumentException($"--proportions '{text}': start:stop:step needs step > 0 and stop >= start.");
+                throw new RunConfigurationException($"proportions '{text}': start:stop:step needs step > 0 and stop >= start.");
             }
 
             values = [];
@@ -139,47 +230,47 @@ internal sealed record SweepConfig
             values = [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Number)];
         }
 
-        if (values.Count == 0 || values.Any(p => !(p > 0 && p <= 1)))
+        foreach (var p in values)
         {
-            throw new ArgumentException($"--proportions '{text}': every proportion must be in (0, 1].");
+            RunSettings.Proportion(RunSettings.Format(p));
         }
 
         return values;
 
         double Number(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new ArgumentException($"--proportions '{text}': '{s}' is not a number.");
+            : throw new RunConfigurationException($"proportions '{text}': '{s}' is not a number.");
     }
 
-    public void Validate()
+    /// <summary>Parses a comma list of seeds (each at least 0).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The seeds.</returns>
+    public static List<int> ParseSeeds(string text) =>
+        [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => RunSettings.Int("seeds", s, 0, int.MaxValue))];
+
+    /// <summary>Parses a comma list of methods.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The methods.</returns>
+    public static List<string> ParseMethods(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    private static bool ParseBool(string name, string text) => text switch
     {
-        if (Methods.Count == 0 || Proportions.Count == 0 || Seeds.Count == 0)
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" or "" => false,
+        _ => throw new RunConfigurationException($"{name} must be true or false, got '{text}'."),
+    };
+
+    private static void NonEmptyDistinct(string name, string[] values)
+    {
+        if (values.Length == 0)
         {
-            throw new ArgumentException("A sweep needs at least one method, proportion and seed.");
+            throw new RunConfigurationException($"{name}: a sweep needs at least one.");
         }
 
-        var unknown = Methods.Where(m => !PartialLabels.Methods.MethodCatalog.Names.Contains(m)).ToArray();
-        if (unknown.Length > 0)
+        var repeated = values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (repeated.Length > 0)
         {
-            throw new ArgumentException($"Unknown method(s) {string.Join(", ", unknown)}. Methods: {string.Join(", ", PartialLabels.Methods.MethodCatalog.Names)}.");
+            throw new RunConfigurationException($"{name}: {string.Join(", ", repeated)} given more than once; each run of a sweep is distinct.");
         }
-
-        if (Proportions.Any(p => !(p > 0 && p <= 1)))
-        {
-            throw new ArgumentException("Every proportion must be in (0, 1].");
-        }
-
-        if (Epochs < 1 || BatchSize < 1)
-        {
-            throw new ArgumentException($"epochs and batch size must be at least 1, got {Epochs} and {BatchSize}.");
-        }
-
-        if (Baseline is { } b && !Methods.Contains(b))
-        {
-            Baseline = null;
-        }
-
-        _ = Models.ModelRegistry.Config(Backbone);
-        PartialLabels.Masking.MaskingProtocols.Parse(Protocol);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Srn.Experiments.Results;
 using Srn.Experiments.Runs;
+using Srn.PartialLabels.Runs;
 using Srn.Torch;
 using Srn.Torch.IO;
 using Srn.Training;
@@ -22,7 +23,7 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         var store = new ResultsStore(outDir);
         if (!resume && (File.Exists(store.ResultsPath) || Directory.Exists(Path.Combine(outDir, "runs"))))
         {
-            throw new ArgumentException($"{Path.GetFullPath(outDir)} already holds a sweep. Add --resume to continue it, or choose another --out.");
+            throw new IOException($"{Path.GetFullPath(outDir)} already holds a sweep. Add --resume to continue it, or choose another --out.");
         }
 
         var previousConfig = Path.Combine(outDir, "config.yaml");
@@ -35,44 +36,33 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
             var changed = before.Except(now).Concat(now.Except(before)).ToArray();
             if (changed.Length > 0)
             {
-                throw new ArgumentException(
+                throw new InvalidDataException(
                     $"{Path.GetFullPath(previousConfig)}: --resume needs the sweep's training settings unchanged (methods, proportions and seeds may grow). " +
                     $"Was: {string.Join("; ", before.Except(now))}. Now: {string.Join("; ", now.Except(before))}. Use another --out for other settings.");
             }
         }
 
-        var device = DeviceOption.Parse(config.Device);
-
-        // The data first: a missing dataset fails before anything is written.
-        var source = config.Dataset switch
-        {
-            "fashion-scenes" => DataSource.FashionScenes(config.Data, line => AnsiConsole.MarkupLine(Markup.Escape(line))),
-            "manifests" => DataSource.Manifests(
-                config.TrainManifest ?? throw new ArgumentException("dataset 'manifests' needs train_manifest."),
-                config.TestManifest ?? throw new ArgumentException("dataset 'manifests' needs test_manifest."),
-                config.ImageRoot ?? throw new ArgumentException("dataset 'manifests' needs image_root.")),
-            var other => throw new ArgumentException($"Unknown dataset '{other}': use fashion-scenes or manifests."),
-        };
-
-        // Each method built once with its options (then dropped): a bad option fails now, not at its first run.
+        // Each method built once with its options (then dropped): a bad option fails now, before data or any file.
         foreach (var method in config.Methods)
         {
-            var options = SpecOf(new SweepJob(0, method, 1.0, 0), device).Options;
-            using var check = RunExecutor.Build(new Training.MethodSetup
-            {
-                Method = method, Backbone = config.Backbone, ClassNames = source.Train.Classes,
-                ImageSize = config.ImageSize ?? Models.ModelRegistry.Config(config.Backbone).DefaultInputSize, Epochs = config.Epochs, Seed = 0, Options = options,
-            });
+            RunExecutor.CheckMethod(config.RunOf(new SweepJob(0, method, 1.0, 0)));
         }
 
-        Directory.CreateDirectory(outDir);
+        var device = DeviceOption.Parse(config.Run.Device);
+        var source = DataSource.Open(config.Run, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+        using var sweepLock = RunLock.Acquire(outDir, "srn sweep");
         var versions = new Dictionary<string, string>
         {
-            ["srn"] = typeof(SweepRunner).Assembly.GetName().Version?.ToString() ?? "?",
+            ["srn"] = BuildInfo.Version,
+            ["commit"] = BuildInfo.Commit,
             ["libtorch"] = LibTorch.Version,
             ["device"] = device.ToString(),
             ["blas"] = LibTorch.BlasLibrary,
             ["shard"] = shard is { } sh ? $"{sh.Index}/{sh.Count}" : "all",
+            ["preset"] = config.Preset,
+            ["data"] = source.Description,
+            ["data_fingerprint"] = source.Fingerprint,
+            ["data_generation"] = source.Generation,
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "config.yaml"), config.ToYaml(versions));
 
@@ -89,9 +79,10 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
 
         var jobs = SweepJob.All(config).Where(j => shard is not { } s || j.Index % s.Count == s.Index).ToArray();
         var finished = store.FinishedRuns();
-        var pending = jobs.Where(j => !finished.Contains(RunIdOf(j, source))).ToArray();
+        var records = jobs.ToDictionary(j => j, j => RunRecord.Of(config.RunOf(j), source));
+        var pending = jobs.Where(j => !finished.Contains(records[j].RunId)).ToArray();
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"srn sweep: {source.Description}; {string.Join(", ", config.Methods)} x {config.Proportions.Count} proportions x {config.Seeds.Count} seed(s) = {jobs.Length} runs ({jobs.Length - pending.Length} done), {config.Backbone}, {config.Epochs} epochs, {device}, libtorch {LibTorch.Version}")));
+            $"srn sweep ({config.Preset}): {source.Description}; {string.Join(", ", config.Methods)} x {config.Proportions.Count} proportions x {config.Seeds.Count} seed(s) = {jobs.Length} runs ({jobs.Length - pending.Length} done), {config.Run.Backbone}, {config.Run.Epochs} epochs, {device}, libtorch {LibTorch.Version}")));
         AnsiConsole.MarkupLine($"output: [green]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
 
         var clock = Stopwatch.StartNew();
@@ -104,14 +95,13 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
                 foreach (var job in pending)
                 {
                     token.ThrowIfCancellationRequested();
-                    var spec = SpecOf(job, device);
-                    epochTask.Description = Markup.Escape($"{job.Method} p={job.Proportion:0.0#} seed {job.Seed}");
+                    epochTask.Description = Markup.Escape($"{job.Method} p={RunSettings.Format(job.Proportion)} seed {job.Seed}");
                     var progress = new Progress<TrainingProgress>(p =>
                     {
                         epochTask.MaxValue = (double)p.TotalEpochs * p.Batches;
                         epochTask.Value = ((p.Epoch - 1) * (double)p.Batches) + p.Batch;
                     });
-                    var (rows, perClass, line) = RunOne(spec, source, progress, token);
+                    var (rows, perClass, line) = RunOne(records[job], source, progress, token);
                     store.AddRun(rows, perClass);
                     ResultsReport.Write(outDir, config.Baseline);
                     AnsiConsole.MarkupLine(Markup.Escape(line));
@@ -128,40 +118,23 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         return summary;
     }
 
-    private RunSpec SpecOf(SweepJob job, Device device)
+    private (List<ResultRow> Rows, List<PerClassApRow> PerClass, string Line) RunOne(RunRecord record, DataSource source, IProgress<TrainingProgress> progress, CancellationToken token)
     {
-        var options = new Dictionary<string, string>(config.Options);
-        if (config.MethodOptions.TryGetValue(job.Method, out var own))
-        {
-            foreach (var (k, v) in own)
-            {
-                options[k] = v;
-            }
-        }
-
-        return new RunSpec
-        {
-            Method = job.Method, Backbone = config.Backbone, ImageSize = config.ImageSize, Epochs = config.Epochs, BatchSize = config.BatchSize,
-            Proportion = job.Proportion, Protocol = config.Protocol, Seed = job.Seed, MaskSeed = config.MaskSeed, TrainLimit = config.TrainLimit,
-            TestLimit = config.TestLimit, Device = device, Workers = config.Workers, Threads = config.Threads, Options = options,
-            BackboneWeights = config.BackboneWeights,
-        };
-    }
-
-    private string RunIdOf(SweepJob job, DataSource source)
-    {
-        var size = config.ImageSize ?? Models.ModelRegistry.Config(config.Backbone).DefaultInputSize;
-        return SpecOf(job, Device.Cpu).RunId(source.Name, size);
-    }
-
-    private (List<ResultRow> Rows, List<PerClassApRow> PerClass, string Line) RunOne(RunSpec spec, DataSource source, IProgress<TrainingProgress> progress, CancellationToken token)
-    {
+        var spec = record.Configuration;
         var (setup, data) = RunExecutor.Prepare(spec, source);
-        var runId = spec.RunId(source.Name, setup.ImageSize);
+        var runId = record.RunId;
         var runDir = Path.Combine(outDir, "runs", runId);
         Directory.CreateDirectory(runDir);
+        var checkpoint = Path.Combine(runDir, "checkpoint.safetensors");
+        var resuming = File.Exists(checkpoint);
+        if (resuming)
+        {
+            record.CheckSameRun(checkpoint);
+        }
+
+        AtomicFile.WriteAllText(Path.Combine(runDir, "config.yaml"), record.ToYaml());
         using var log = new StreamWriter(Path.Combine(runDir, "log.txt"), append: true);
-        log.WriteLine($"run {runId}: {setup.Method} {setup.Backbone} {setup.ImageSize}px p={spec.Proportion} seed {spec.Seed} epochs {setup.Epochs} ({DateTime.UtcNow:u})");
+        log.WriteLine($"run {runId}: {setup.Method} {setup.Backbone} {setup.ImageSize}px p={RunSettings.Format(spec.Proportion)} seed {spec.Seed} epochs {setup.Epochs} ({DateTime.UtcNow:u})");
         if (config.ShareTeachers)
         {
             setup = TeacherSharing.Apply(setup, data, spec, source.Name, outDir, progress, text =>
@@ -172,9 +145,9 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         }
 
         using var method = RunExecutor.Build(setup);
-        method.Model.To(spec.Device);
+        method.Model.To(DeviceOption.Parse(spec.Device));
         var clock = Stopwatch.StartNew();
-        var options = RunExecutor.Options(spec, Path.Combine(runDir, "checkpoint.safetensors"), progress, r =>
+        var options = RunExecutor.Options(spec, checkpoint, resuming, record, progress, r =>
         {
             log.WriteLine(EpochLog.Line(r, method.Stages.Sum(s => s.Epochs)));
             log.Flush();
@@ -193,14 +166,14 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
                 RunId = runId, Dataset = source.Name, Method = spec.Method, Backbone = spec.Backbone, ImageSize = setup.ImageSize,
                 Proportion = spec.Proportion, Seed = spec.Seed, Epoch = e.Epoch, Map = m.Map, MapNonInterp = m.MapNonInterpolated,
                 CP = m.CP, CR = m.CR, CF1 = m.CF1, OP = m.OP, OR = m.OR, OF1 = m.OF1, Top3CP = m.CP3, Top3CR = m.CR3, Top3CF1 = m.CF1_3,
-                Top3OP = m.OP3, Top3OR = m.OR3, Top3OF1 = m.OF1_3, TrainLoss = e.TrainLoss, Seconds = elapsed, Device = spec.Device.ToString(),
+                Top3OP = m.OP3, Top3OR = m.OR3, Top3OF1 = m.OF1_3, TrainLoss = e.TrainLoss, Seconds = elapsed, Device = DeviceOption.Parse(spec.Device).ToString(),
             });
             perClass.AddRange(m.ClassAp.Select((ap, c) => new PerClassApRow(runId, e.Epoch, setup.ClassNames[c], ap)));
         }
 
         var last = history[^1];
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Method,-12} p={spec.Proportion:0.0#}  seed {spec.Seed}  mAP {last.Metrics?.Map:F2}  CF1 {last.Metrics?.CF1:F2}  OF1 {last.Metrics?.OF1:F2}  {clock.Elapsed.TotalSeconds:F0} s");
+            $"{spec.Method,-12} p={RunSettings.Format(spec.Proportion)}  seed {spec.Seed}  mAP {last.Metrics?.Map:F2}  CF1 {last.Metrics?.CF1:F2}  OF1 {last.Metrics?.OF1:F2}  {clock.Elapsed.TotalSeconds:F0} s");
         log.WriteLine(line);
         return (rows, perClass, line);
     }

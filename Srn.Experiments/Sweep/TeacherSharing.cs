@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Srn.Experiments.Runs;
+using Srn.PartialLabels.Runs;
 using Srn.PartialLabels.Methods;
 using Srn.Training;
 using Srn.Training.Methods;
@@ -24,7 +25,7 @@ internal static class TeacherSharing
     private static readonly HashSet<string> StudentOnly = ["stage_epochs", "teacher", "kd_loss", "kd_temperature", "teacher_temperature", "scale_init", "distill"];
 
     /// <summary>The setup a run trains: unchanged for anything but a distilling KD-WSD run without its own teacher, otherwise with the shared teacher (trained first when missing).</summary>
-    public static MethodSetup Apply(MethodSetup setup, TrainingData data, RunSpec spec, string datasetName, string sweepDir, IProgress<TrainingProgress> progress, Action<string> log, CancellationToken token)
+    public static MethodSetup Apply(MethodSetup setup, TrainingData data, RunConfiguration spec, string datasetName, string sweepDir, IProgress<TrainingProgress> progress, Action<string> log, CancellationToken token)
     {
         if (setup.Method != "kd-wsd" || setup.Options.ContainsKey("teacher") || !setup.Flag("distill", true))
         {
@@ -45,8 +46,8 @@ internal static class TeacherSharing
                 Options = new Dictionary<string, string>(setup.Options) { ["stage_epochs"] = string.Create(CultureInfo.InvariantCulture, $"{epochs[0]},0,0") },
             };
             using var method = (KdWsdMethod)MethodCatalog.Create(teacherSetup);
-            method.Model.To(spec.Device);
-            var options = RunExecutor.Options(spec with { Seed = TeacherSeed }, checkpoint: null, progress, epochFinished: null) with { EvaluateEveryEpoch = false };
+            method.Model.To(DeviceOption.Parse(spec.Device));
+            var options = RunExecutor.Options(spec with { Seed = TeacherSeed }, checkpoint: null, resume: false, record: null, progress, epochFinished: null) with { EvaluateEveryEpoch = false };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Trainer.Fit(method, data, options, token);
             method.SaveTeacher(path);
@@ -64,11 +65,11 @@ internal static class TeacherSharing
     }
 
     // Everything the teacher's training depends on, hashed.
-    private static string Key(MethodSetup setup, TrainingData data, RunSpec spec, string datasetName, int teacherEpochs)
+    private static string Key(MethodSetup setup, TrainingData data, RunConfiguration spec, string datasetName, int teacherEpochs)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{datasetName}|{setup.Backbone}|{setup.ImageSize}|{string.Join(",", setup.ClassNames)}|{data.Train.Count}|{data.Test.Count}|");
-        text.Append(CultureInfo.InvariantCulture, $"{teacherEpochs}|{spec.BatchSize}|{spec.Augmentation ?? RunExecutor.DefaultAugmentation(setup.Method)}|{setup.BackboneWeights}|");
+        text.Append(CultureInfo.InvariantCulture, $"{teacherEpochs}|{spec.BatchSize}|{spec.ResolvedAugment}|{setup.BackboneWeights}|");
         foreach (var (k, v) in setup.Options.Where(o => !StudentOnly.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"{k}={v};");

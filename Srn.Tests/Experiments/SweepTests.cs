@@ -139,13 +139,13 @@ public sealed class SweepTests
             "--test-manifest", Path.Combine(dir, "data", "fashion_scenes.test.csv"), "--out", outDir, .. extra];
 
         Assert.That(Invoke(Args()), Is.EqualTo(1), "a missing image");
-        Assert.That(Invoke(Good("--methods", "no-such-method")), Is.EqualTo(1));
-        Assert.That(Invoke(Good("--proportions", "0,1.5")), Is.EqualTo(1));
-        Assert.That(Invoke(Good("--option", "not-an-option=1")), Is.EqualTo(1), "an option no method knows");
-        Assert.That(Invoke(Good("--methods", "srn", "--option", "stage_epochs=1,1")), Is.EqualTo(1), "a bad option value");
+        Assert.That(Invoke(Good("--methods", "no-such-method")), Is.EqualTo(2));
+        Assert.That(Invoke(Good("--proportions", "0,1.5")), Is.EqualTo(2));
+        Assert.That(Invoke(Good("--option", "not-an-option=1")), Is.EqualTo(2), "an option no method knows");
+        Assert.That(Invoke(Good("--methods", "srn", "--option", "stage_epochs=1,1")), Is.EqualTo(2), "a bad option value");
         if (!Srn.Torch.Device.CudaIsAvailable)
         {
-            Assert.That(Invoke(Good("--device", "cuda")), Is.EqualTo(1));
+            Assert.That(Invoke(Good("--device", "cuda")), Is.EqualTo(2));
         }
 
         Assert.That(Directory.Exists(outDir), Is.False);

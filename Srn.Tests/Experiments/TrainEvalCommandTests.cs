@@ -67,12 +67,12 @@ public sealed class TrainEvalCommandTests
     }
 
     [Test]
-    public void Bad_options_fail_before_any_work_with_a_message()
+    public void Bad_options_fail_before_any_work_with_a_message_as_usage_errors()
     {
-        Assert.That(Invoke(["train", "--method", "nope", "--out", Path.Combine(dir, "bad"), .. Data]), Is.EqualTo(1));
-        Assert.That(Invoke(["train", "--method", "srn", "--proportion", "1.5", .. Data]), Is.EqualTo(1));
-        Assert.That(Invoke(["train", "--method", "srn", "--device", "cuda:7", .. Data]), Is.EqualTo(1));
-        Assert.That(Invoke(["train", "--method", "srn", "--option", "colour=blue", "--out", Path.Combine(dir, "bad2"), .. Data]), Is.EqualTo(1));
+        Assert.That(Invoke(["train", "--method", "nope", "--out", Path.Combine(dir, "bad"), .. Data]), Is.EqualTo(2));
+        Assert.That(Invoke(["train", "--method", "srn", "--proportion", "1.5", .. Data]), Is.EqualTo(2));
+        Assert.That(Invoke(["train", "--method", "srn", "--device", "cuda:7", .. Data]), Is.EqualTo(2));
+        Assert.That(Invoke(["train", "--method", "srn", "--option", "colour=blue", "--out", Path.Combine(dir, "bad2"), .. Data]), Is.EqualTo(2));
         Assert.That(Invoke(["eval", "--checkpoint", Path.Combine(dir, "missing.safetensors")]), Is.EqualTo(1));
     }
 }
