@@ -17,7 +17,7 @@ internal static class CommandGuard
             Console.Error.WriteLine("stopped (the last checkpoint is intact; rerun with --resume to continue).");
             return 130;
         }
-        catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidOperationException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or IOException or ArgumentException or InvalidOperationException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
