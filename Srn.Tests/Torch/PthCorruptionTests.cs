@@ -42,7 +42,7 @@ public sealed class PthCorruptionTests
         }
         catch (InvalidDataException e)
         {
-            Assert.That(e.Message, Does.StartWith(path + ": "), what);
+            Assert.That(e.Message, Does.StartWith(path), what);
         }
         catch (Exception e)
         {
@@ -77,7 +77,7 @@ public sealed class PthCorruptionTests
 
             var path = Write($"random{i}.pth", bytes);
             var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Load(path), $"random{i}")!;
-            Assert.That(e.Message, Does.StartWith(path + ": "), $"random{i}");
+            Assert.That(e.Message, Does.StartWith(path), $"random{i}");
             Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Keys(path), $"random{i} keys");
             Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Load(path, "model"), $"random{i} key");
         }
@@ -105,7 +105,7 @@ public sealed class PthCorruptionTests
             }
 
             var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Load(path), $"garbage{i}")!;
-            Assert.That(e.Message, Does.StartWith(path + ": "), $"garbage{i}");
+            Assert.That(e.Message, Does.StartWith(path), $"garbage{i}");
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class PthCorruptionTests
             {
                 var path = Write("cut.pth", bytes[..cut]);
                 var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Load(path), $"{fixture} cut at {cut}")!;
-                Assert.That(e.Message, Does.StartWith(path + ": "), $"{fixture} cut at {cut}");
+                Assert.That(e.Message, Does.StartWith(path), $"{fixture} cut at {cut}");
             }
         }
     }

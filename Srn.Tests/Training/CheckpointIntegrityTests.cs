@@ -23,7 +23,7 @@ public sealed class CheckpointIntegrityTests
 
     private static MethodSetup Setup() => new()
     {
-        Method = "srn", Backbone = "resnet-small", ClassNames = ["c0", "c1", "c2"], ImageSize = 32, Epochs = 1, Seed = 0,
+        Method = "srn", Backbone = "resnet-small", ClassNames = ["c0", "c1", "c2"], ImageSize = 32, Epochs = 4, Seed = 0,
         Options = new Dictionary<string, string>(),
     };
 

@@ -89,15 +89,17 @@ public static class TorchCheckpoint
 
     // The readers check what they know to check and throw InvalidDataException naming the file. A corrupt file can still
     // trip something they did not foresee (an index out of range, a bad cast, a short read): whatever it is, the caller
-    // gets one InvalidDataException that names the file, never a bare exception from deep inside the unpickler.
+    // gets one InvalidDataException that names the file, never a bare exception from deep inside the unpickler (or
+    // System.IO.Compression's InvalidDataException, which does not name it).
     private static T Guard<T>(string path, Func<T> read)
     {
         try
         {
             return read();
         }
-        catch (Exception e) when (e is not (InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                                      or UnauthorizedAccessException or OutOfMemoryException or OperationCanceledException))
+        catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+                                      or OutOfMemoryException or OperationCanceledException)
+                                  && !(e is InvalidDataException && e.Message.StartsWith(path, StringComparison.Ordinal)))
         {
             var what = e is EndOfStreamException ? "the file ends early (truncated)" : $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
             throw new InvalidDataException($"{path}: {Unreadable}{what}", e);
