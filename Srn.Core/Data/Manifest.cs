@@ -169,13 +169,18 @@ public sealed class Manifest
     }
 
     /// <summary>
-    /// Checks that every image exists under <paramref name="imageRoot"/>. Missing images are all reported at once
-    /// (<see cref="MissingImagePolicy.Error"/>), or their rows are dropped and counted (<see cref="MissingImagePolicy.Drop"/>).
+    /// Checks that every image exists under <paramref name="imageRoot"/> and that its headers are readable (a JPEG or PNG
+    /// of a sane size, read with <see cref="ImageCodec.ReadInfo(string)"/>: the headers only, not the pixels, so the check
+    /// stays cheap). Missing images are all reported at once (<see cref="MissingImagePolicy.Error"/>), or their rows are
+    /// dropped and counted (<see cref="MissingImagePolicy.Drop"/>). An image that exists but cannot be read is an error
+    /// under both policies: it is a fault in the data to fix, found here rather than in the middle of the first epoch.
     /// </summary>
     /// <param name="imageRoot">The directory relative image paths are resolved against.</param>
-    /// <param name="policy">What to do with missing images.</param>
+    /// <param name="policy">What to do with missing images; <see cref="MissingImagePolicy.Ignore"/> looks at no file at all.</param>
     /// <returns>The manifest to use and the dropped images.</returns>
     /// <exception cref="MissingImagesException">Images are missing and the policy is <see cref="MissingImagePolicy.Error"/>.</exception>
+    /// <exception cref="DataFormatException">An image's headers are unreadable (not a JPEG or PNG, truncated, corrupt, too
+    /// large); the message names the manifest, the line, the image and what is wrong, and counts any other such images.</exception>
     public ImageCheck CheckImages(string imageRoot, MissingImagePolicy policy = MissingImagePolicy.Error)
     {
         ArgumentNullException.ThrowIfNull(imageRoot);
@@ -198,17 +203,52 @@ public sealed class Manifest
             }
         }
 
-        if (missing.Count == 0)
-        {
-            return new ImageCheck(this, []);
-        }
-
-        if (policy == MissingImagePolicy.Error)
+        if (missing.Count > 0 && policy == MissingImagePolicy.Error)
         {
             throw new MissingImagesException(Source ?? "manifest", Path.GetFullPath(imageRoot), rows.Length, missing);
         }
 
-        return new ImageCheck(Subset(kept), [.. missing.Select(m => m.Image)]);
+        CheckImageHeaders(imageRoot, kept);
+        return missing.Count == 0
+            ? new ImageCheck(this, [])
+            : new ImageCheck(Subset(kept), [.. missing.Select(m => m.Image)]);
+    }
+
+    // Reads the headers of the given rows' images; all unreadable ones are counted, the first is named in full.
+    private void CheckImageHeaders(string imageRoot, List<int> indices)
+    {
+        var unreadable = new List<(int Row, string Reason)>();
+        foreach (var i in indices)
+        {
+            var path = ResolveImage(imageRoot, rows[i].Image);
+            try
+            {
+                ImageCodec.ReadInfo(path);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // ReadInfo's message starts with the path; the manifest's own image name replaces it.
+                var reason = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+                unreadable.Add((i, reason.ReplaceLineEndings(" ")));
+            }
+        }
+
+        if (unreadable.Count == 0)
+        {
+            return;
+        }
+
+        var (row, why) = unreadable[0];
+        var detail = string.Create(CultureInfo.InvariantCulture, $"image '{rows[row].Image}' is unreadable: {why}");
+        if (unreadable.Count > 1)
+        {
+            const int listed = 5;
+            var others = unreadable.Skip(1).Take(listed).Select(u => string.Create(CultureInfo.InvariantCulture, $"line {LineOf(u.Row)}: {rows[u.Row].Image}"));
+            var more = unreadable.Count - 1 > listed ? string.Create(CultureInfo.InvariantCulture, $", and {unreadable.Count - 1 - listed} more") : "";
+            detail += string.Create(CultureInfo.InvariantCulture, $" ({unreadable.Count} of {indices.Count} images are unreadable; also {string.Join(", ", others)}{more})");
+        }
+
+        throw new DataFormatException(Source ?? "manifest", LineOf(row), detail);
     }
 
     /// <summary>Reads a manifest file and checks its images (<see cref="Read"/>, then <see cref="CheckImages"/>).</summary>

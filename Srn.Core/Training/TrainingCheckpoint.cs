@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Srn.Torch;
 using Srn.Torch.IO;
@@ -15,6 +18,12 @@ public sealed class TrainingCheckpoint : IDisposable
 {
     /// <summary>The format tag in the metadata.</summary>
     public const string Format = "srn-checkpoint/1";
+
+    /// <summary>The metadata key of the tensors' checksum.</summary>
+    public const string ChecksumKey = "checksum";
+
+    // The sections whose floating tensors must be finite; optimizer and scheduler state are the optimizer's business.
+    private static readonly string[] FiniteSections = ["model.", "method."];
 
     private readonly Dictionary<string, Tensor> tensors;
 
@@ -89,6 +98,7 @@ public sealed class TrainingCheckpoint : IDisposable
             ["stage_epochs"] = stageEpochs.ToString(CultureInfo.InvariantCulture),
             ["history"] = JsonSerializer.Serialize(history),
             ["libtorch"] = LibTorch.Version,
+            [ChecksumKey] = ComputeChecksum(all),
         };
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir))
@@ -103,7 +113,9 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <param name="path">The file.</param>
     /// <returns>The checkpoint (dispose it to free its tensors).</returns>
     /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
-    /// <exception cref="InvalidDataException">When the file is not an Srn training checkpoint (the message names it).</exception>
+    /// <exception cref="InvalidDataException">When the file is not a well-formed safetensors file, not an Srn training
+    /// checkpoint, fails its checksum ("checksum mismatch: the file is corrupt"), or holds NaN or infinity in a model or
+    /// method tensor; the message starts with the path.</exception>
     public static TrainingCheckpoint Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -124,6 +136,16 @@ public sealed class TrainingCheckpoint : IDisposable
             var stage = int.Parse(Get(metadata, "stage", path), CultureInfo.InvariantCulture);
             var stageEpochs = int.Parse(Get(metadata, "stage_epochs", path), CultureInfo.InvariantCulture);
             var history = JsonSerializer.Deserialize<List<EpochResult>>(Get(metadata, "history", path)) ?? [];
+            if (metadata.TryGetValue(ChecksumKey, out var expected))
+            {
+                var actual = ComputeChecksum(tensors);
+                if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"{path}: checksum mismatch: the file is corrupt (expected {expected}, got {actual})");
+                }
+            }
+
+            CheckFinite(tensors, path);
             foreach (var t in tensors.Values)
             {
                 t.DetachFromScope();
@@ -151,6 +173,72 @@ public sealed class TrainingCheckpoint : IDisposable
         }
 
         tensors.Clear();
+    }
+
+    /// <summary>
+    /// The checksum a checkpoint stores: the lowercase hex SHA-256 over the tensors in ordinal key order, each as its
+    /// UTF-8 name, a zero byte, its dtype code and rank and sizes (int64 little-endian) and its raw bytes, so that a
+    /// renamed, reshaped or retyped tensor changes the checksum as well as a changed value does.
+    /// </summary>
+    /// <param name="tensors">The tensors by key, as written to the file.</param>
+    /// <returns>64 hex digits.</returns>
+    public static string ComputeChecksum(IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> number = stackalloc byte[8];
+        foreach (var (name, tensor) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            hash.AppendData([0]);
+            BinaryPrimitives.WriteInt64LittleEndian(number, (long)tensor.DType);
+            hash.AppendData(number);
+            var shape = tensor.Shape;
+            BinaryPrimitives.WriteInt64LittleEndian(number, shape.Length);
+            hash.AppendData(number);
+            foreach (var size in shape)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(number, size);
+                hash.AppendData(number);
+            }
+
+            hash.AppendData(tensor.ToBytes());
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    // One all(isfinite) reduction per floating tensor; the non-finite values are counted only for a tensor that has some.
+    private static void CheckFinite(Dictionary<string, Tensor> tensors, string path)
+    {
+        var bad = new List<string>();
+        long total = 0;
+        using var scope = DisposeScope.Enter();
+        foreach (var (name, tensor) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (!tensor.DType.IsFloatingPoint() || !FiniteSections.Any(s => name.StartsWith(s, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var finite = tensor.IsFinite();
+            if (finite.All().Item<bool>())
+            {
+                continue;
+            }
+
+            var count = tensor.NumEl - finite.Sum().To(ScalarType.Int64).Item<long>();
+            total += count;
+            bad.Add(string.Create(CultureInfo.InvariantCulture, $"{name} ({count} of {tensor.NumEl})"));
+        }
+
+        if (bad.Count > 0)
+        {
+            const int listed = 5;
+            var more = bad.Count > listed ? string.Create(CultureInfo.InvariantCulture, $", and {bad.Count - listed} more") : "";
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {total} non-finite values (NaN or infinity) in {bad.Count} tensor(s): {string.Join(", ", bad.Take(listed))}{more}; training diverged before this checkpoint was written"));
+        }
     }
 
     private static string Get(Dictionary<string, string> metadata, string key, string path) =>

@@ -127,7 +127,7 @@ public sealed class ManifestTests
         Directory.CreateDirectory(Path.Combine(dir, "img"));
         foreach (var name in new[] { "b.jpg", "d.jpg" })
         {
-            File.WriteAllText(Path.Combine(dir, "img", name), "");
+            File.WriteAllBytes(Path.Combine(dir, "img", name), TinyImage()); // the check reads the headers
         }
 
         var path = WriteFile("m.csv", "image,a\nimg/a.jpg,1\nimg/b.jpg,1\nimg/c.jpg,-1\nimg/d.jpg,0\nimg/e.jpg,1\n");
@@ -163,7 +163,7 @@ public sealed class ManifestTests
     public void Absolute_image_paths_ignore_the_root()
     {
         var image = Path.Combine(dir, "abs.jpg");
-        File.WriteAllText(image, "");
+        File.WriteAllBytes(image, TinyImage());
         var m = new Manifest(["a"], [new ManifestRow(image, [1])]);
         Assert.That(m.CheckImages("/nonexistent-root").Manifest.Count, Is.EqualTo(1));
         Assert.That(Manifest.ResolveImage("/root", "x/y.jpg"), Is.EqualTo("/root/x/y.jpg"));
@@ -213,5 +213,11 @@ public sealed class ManifestTests
         Assert.That(s.Conditional(0, 1), Is.EqualTo(2.0 / 3));
         Assert.That(s.MeanPositivesPerImage, Is.EqualTo(1.5));
         Assert.That(Enumerable.Range(0, 4).Select(s.ImagesWithPositives), Is.EqualTo(new[] { 1, 0, 3, 0 }));
+    }
+
+    private static byte[] TinyImage()
+    {
+        using var pixels = Srn.Torch.Tensor.Zeros([1, 1, 1], Srn.Torch.ScalarType.UInt8);
+        return Srn.Torch.IO.ImageCodec.EncodePng(pixels);
     }
 }

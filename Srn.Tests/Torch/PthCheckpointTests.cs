@@ -234,7 +234,7 @@ public sealed class PthCheckpointTests
 
         path = Write("garbage.pth", Encoding.ASCII.GetBytes("this is not a checkpoint"));
         Assert.That(() => TorchCheckpoint.Load(path), Throws.TypeOf<InvalidDataException>()
-            .With.Message.Contains(path).And.Message.Contains("not a PyTorch checkpoint"));
+            .With.Message.Contains(path).And.Message.Contains("not a readable PyTorch checkpoint"));
         path = Write("empty.pth", []);
         Assert.That(() => TorchCheckpoint.Load(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("empty"));
         Assert.That(() => TorchCheckpoint.Load(Path.Combine(dir, "missing.pth")), Throws.TypeOf<FileNotFoundException>());

@@ -18,106 +18,87 @@ public static class SafeTensors
     /// <summary>Loads every tensor of a file, in file order, onto the CPU.</summary>
     /// <param name="path">The .safetensors file.</param>
     /// <returns>The tensors by name; the caller owns (disposes) them.</returns>
-    /// <exception cref="InvalidDataException">When the file is truncated or its header is malformed; the message names the file.</exception>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">When the file is truncated or its header is malformed; the message starts with the path and names the tensor at fault.</exception>
     public static Dictionary<string, Tensor> Load(string path) => Read(path).Tensors;
 
     /// <summary>Loads every tensor and the metadata of a file.</summary>
     /// <param name="path">The .safetensors file.</param>
     /// <returns>The tensors by name and the metadata (empty when absent).</returns>
-    /// <exception cref="InvalidDataException">When the file is truncated or its header is malformed.</exception>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">When the file is truncated or its header is malformed (see <see cref="Parse"/>); the message starts with the path.</exception>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+
+            // The header length is checked before the file is read: a corrupt prefix must not make us read gigabytes.
+            Span<byte> prefix = stackalloc byte[8];
+            var n = stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false);
+            if (n == 8 && BinaryPrimitives.ReadUInt64LittleEndian(prefix) > MaxHeaderBytes)
+            {
+                throw Bad(path, $"header length {BinaryPrimitives.ReadUInt64LittleEndian(prefix)} is larger than the limit of {MaxHeaderBytes} bytes: not a safetensors file");
+            }
+
+            stream.Position = 0;
+            bytes = stream.Length > Array.MaxLength
+                ? throw Bad(path, $"the file is {stream.Length} bytes, larger than this reader can hold in memory")
+                : new byte[stream.Length];
+            stream.ReadExactly(bytes);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileNotFoundException($"safetensors file not found: {path}", path, e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw Bad(path, "the file shrank while it was read", e);
         }
 
         return Parse(bytes, path);
     }
 
-    /// <summary>Parses a safetensors image held in memory.</summary>
+    /// <summary>
+    /// Parses a safetensors image held in memory. The layout is checked as strictly as the reference implementation
+    /// does: a header length that fits the file (and at most 100 MiB), a JSON object whose entries each have a known
+    /// dtype, a non-negative shape and two data offsets spanning exactly numel x element size bytes, and offsets that
+    /// tile the data section from 0 to its end with no gap, no overlap and no trailing bytes.
+    /// </summary>
     /// <param name="bytes">The whole file.</param>
     /// <param name="source">A name for error messages (usually the path).</param>
     /// <returns>The tensors by name and the metadata.</returns>
-    /// <exception cref="InvalidDataException">When the data is truncated or malformed.</exception>
+    /// <exception cref="InvalidDataException">When the data is truncated or malformed; the message starts with <paramref name="source"/> and names the tensor at fault.</exception>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Parse(ReadOnlySpan<byte> bytes, string source = "<memory>")
     {
         if (bytes.Length < 8)
         {
-            throw Bad(source, $"file is {bytes.Length} bytes, shorter than the 8-byte header length");
+            throw Bad(source, $"file is {bytes.Length} bytes, shorter than the 8-byte header length: truncated or not a safetensors file");
         }
 
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, bytes.Length - 8))
+        if (headerLength > (ulong)(bytes.Length - 8))
         {
-            throw Bad(source, $"header length {headerLength} exceeds the file ({bytes.Length} bytes): truncated or not a safetensors file");
+            throw Bad(source, $"header length {headerLength} exceeds the {bytes.Length - 8} bytes after the length prefix: truncated or not a safetensors file");
+        }
+
+        if (headerLength > MaxHeaderBytes)
+        {
+            throw Bad(source, $"header length {headerLength} is larger than the limit of {MaxHeaderBytes} bytes: not a safetensors file");
         }
 
         var data = bytes[(8 + (int)headerLength)..];
-        var entries = new List<(string Name, ScalarType Type, long[] Shape, long Begin, long End)>();
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray());
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Bad(source, "header is not a JSON object");
-            }
-
-            foreach (var prop in doc.RootElement.EnumerateObject())
-            {
-                if (prop.Name == MetadataKey)
-                {
-                    foreach (var m in prop.Value.EnumerateObject())
-                    {
-                        metadata[m.Name] = m.Value.GetString() ?? string.Empty;
-                    }
-
-                    continue;
-                }
-
-                var v = prop.Value;
-                var dtypeName = v.GetProperty("dtype").GetString() ?? string.Empty;
-                var type = ParseDType(dtypeName) ?? throw Bad(source, $"tensor '{prop.Name}' has unsupported dtype '{dtypeName}'");
-                var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                if (offsets.Length != 2 || shape.Any(s => s < 0))
-                {
-                    throw Bad(source, $"tensor '{prop.Name}' has malformed shape or data_offsets");
-                }
-
-                entries.Add((prop.Name, type, shape, offsets[0], offsets[1]));
-            }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw Bad(source, "header is not valid safetensors JSON: " + e.Message, e);
-        }
+        var (entries, metadata) = ParseHeader(bytes.Slice(8, (int)headerLength), source);
+        CheckLayout(entries, data.Length, source);
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            foreach (var (name, type, shape, begin, end) in entries)
+            foreach (var e in entries)
             {
-                var numel = shape.Aggregate(1L, (a, b) => checked(a * b));
-                var expected = checked(numel * type.ElementSize());
-                if (begin < 0 || end < begin || end > data.Length)
-                {
-                    throw Bad(source, $"tensor '{name}' has data offsets [{begin}, {end}) outside the {data.Length} data bytes: truncated file?");
-                }
-
-                if (end - begin != expected)
-                {
-                    throw Bad(source, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {type} needs {expected} bytes, but its offsets span {end - begin}");
-                }
-
-                result[name] = Tensor.FromBytes(data[(int)begin..(int)end], shape, type).DetachFromScope();
+                result[e.Name] = Tensor.FromBytes(data[(int)e.Begin..(int)e.End], e.Shape, e.Type).DetachFromScope();
             }
         }
         catch
@@ -241,6 +222,164 @@ public static class SafeTensors
         ScalarType.Bool => "BOOL",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no safetensors dtype"),
     };
+
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> header, string source)
+    {
+        var entries = new List<Entry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(header.ToArray());
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw Bad(source, "header is not valid JSON (corrupt or not a safetensors file): " + FirstLine(e.Message), e);
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad(source, $"header is a JSON {doc.RootElement.ValueKind}, not an object");
+            }
+
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (!names.Add(prop.Name))
+                {
+                    throw Bad(source, $"header names '{prop.Name}' twice");
+                }
+
+                if (prop.Name == MetadataKey)
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object)
+                    {
+                        throw Bad(source, $"{MetadataKey} is a JSON {prop.Value.ValueKind}, not an object of strings");
+                    }
+
+                    foreach (var m in prop.Value.EnumerateObject())
+                    {
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
+                            ? m.Value.GetString()!
+                            : throw Bad(source, $"{MetadataKey} entry '{m.Name}' is a JSON {m.Value.ValueKind}, not a string");
+                    }
+
+                    continue;
+                }
+
+                entries.Add(ParseEntry(prop.Name, prop.Value, source));
+            }
+        }
+
+        return (entries, metadata);
+    }
+
+    private static Entry ParseEntry(string name, JsonElement v, string source)
+    {
+        if (v.ValueKind != JsonValueKind.Object
+            || !v.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String
+            || !v.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array
+            || !v.TryGetProperty("data_offsets", out var offsetsJson) || offsetsJson.ValueKind != JsonValueKind.Array)
+        {
+            throw Bad(source, $"tensor '{name}' is not an object with a string dtype and the arrays shape and data_offsets");
+        }
+
+        var dtypeName = dtype.GetString()!;
+        var type = ParseDType(dtypeName) ?? throw Bad(source, $"tensor '{name}' has unsupported dtype '{dtypeName}'");
+        var shape = new long[shapeJson.GetArrayLength()];
+        var i = 0;
+        foreach (var d in shapeJson.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out shape[i]) || shape[i] < 0)
+            {
+                throw Bad(source, $"tensor '{name}' has shape {shapeJson.GetRawText()}: each size must be a non-negative integer");
+            }
+
+            i++;
+        }
+
+        var offsets = new long[2];
+        i = 0;
+        foreach (var o in offsetsJson.EnumerateArray())
+        {
+            if (i == 2 || o.ValueKind != JsonValueKind.Number || !o.TryGetInt64(out offsets[i]) || offsets[i] < 0)
+            {
+                throw Bad(source, $"tensor '{name}' has data_offsets {offsetsJson.GetRawText()}: expected two non-negative integers [begin, end]");
+            }
+
+            i++;
+        }
+
+        if (i != 2)
+        {
+            throw Bad(source, $"tensor '{name}' has data_offsets {offsetsJson.GetRawText()}: expected two non-negative integers [begin, end]");
+        }
+
+        long bytes;
+        try
+        {
+            bytes = checked(shape.Aggregate(1L, (a, b) => a * b) * type.ElementSize());
+        }
+        catch (OverflowException)
+        {
+            throw Bad(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}], too large to address");
+        }
+
+        if (offsets[1] < offsets[0] || offsets[1] - offsets[0] != bytes)
+        {
+            throw Bad(source, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtypeName} needs {bytes} bytes, but its data_offsets [{offsets[0]}, {offsets[1]}) span {offsets[1] - offsets[0]}");
+        }
+
+        return new Entry(name, type, shape, offsets[0], offsets[1]);
+    }
+
+    // The tensors must tile the data section exactly, in some order: otherwise two tensors share bytes (a corrupt or
+    // malicious header) or bytes belong to no tensor (a truncated or padded file); the reference reader refuses both.
+    private static void CheckLayout(List<Entry> entries, long dataLength, string source)
+    {
+        var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        long end = 0;
+        Entry? previous = null;
+        foreach (var e in sorted)
+        {
+            if (e.Begin < end)
+            {
+                throw Bad(source, $"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}) overlap tensor '{previous!.Name}' [{previous.Begin}, {previous.End})");
+            }
+
+            if (e.Begin > end)
+            {
+                throw Bad(source, previous is null
+                    ? $"tensor '{e.Name}' starts at data offset {e.Begin}, but the first tensor must start at 0 (a gap of {e.Begin} bytes)"
+                    : $"tensor '{e.Name}' starts at data offset {e.Begin}, leaving a gap of {e.Begin - end} bytes after tensor '{previous.Name}' (which ends at {end})");
+            }
+
+            end = e.End;
+            previous = e;
+        }
+
+        if (end > dataLength)
+        {
+            throw Bad(source, $"tensor '{previous!.Name}' data_offsets [{previous.Begin}, {previous.End}) run past the {dataLength} data bytes: the file is truncated");
+        }
+
+        if (end < dataLength)
+        {
+            throw Bad(source, previous is null
+                ? $"the header lists no tensors, but {dataLength} data bytes follow it"
+                : $"the tensors end at data offset {end}, but the data section is {dataLength} bytes ({dataLength - end} trailing bytes after tensor '{previous.Name}')");
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+
+    private sealed record Entry(string Name, ScalarType Type, long[] Shape, long Begin, long End);
 
     private static InvalidDataException Bad(string source, string what, Exception? inner = null) =>
         new($"{source}: {what}", inner);

@@ -27,8 +27,11 @@ public static class TorchCheckpoint
     public static Dictionary<string, Tensor> Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var archive = CheckpointArchive.Open(path);
-        return ToStateDict(archive, archive.Root, "the checkpoint", topLevel: true);
+        return Guard(path, () =>
+        {
+            using var archive = CheckpointArchive.Open(path);
+            return ToStateDict(archive, archive.Root, "the checkpoint", topLevel: true);
+        });
     }
 
     /// <summary>
@@ -47,14 +50,22 @@ public static class TorchCheckpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(key);
-        using var archive = CheckpointArchive.Open(path);
-        var root = RootDict(archive);
-        if (!root.TryGetValue(key, out var value))
-        {
-            throw new KeyNotFoundException($"{path}: the checkpoint has no key '{key}'; its keys are {string.Join(", ", root.Items.Select(kv => PyValues.Repr(kv.Key)))}");
-        }
 
-        return ToStateDict(archive, value, $"the value under key '{key}'", topLevel: false);
+        // The missing key is thrown outside the guard, which would otherwise take it for a reader fault.
+        string? missing = null;
+        var result = Guard(path, () =>
+        {
+            using var archive = CheckpointArchive.Open(path);
+            var root = RootDict(archive);
+            if (!root.TryGetValue(key, out var value))
+            {
+                missing = $"{path}: the checkpoint has no key '{key}'; its keys are {string.Join(", ", root.Items.Select(kv => PyValues.Repr(kv.Key)))}";
+                return null;
+            }
+
+            return ToStateDict(archive, value, $"the value under key '{key}'", topLevel: false);
+        });
+        return result ?? throw new KeyNotFoundException(missing);
     }
 
     /// <summary>The top-level keys of a dict checkpoint, in file order, without reading any tensor data.</summary>
@@ -66,8 +77,33 @@ public static class TorchCheckpoint
     public static IReadOnlyList<string> Keys(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var archive = CheckpointArchive.Open(path);
-        return [.. RootDict(archive).Items.Select(kv => kv.Key as string ?? PyValues.Repr(kv.Key))];
+        return Guard<IReadOnlyList<string>>(path, () =>
+        {
+            using var archive = CheckpointArchive.Open(path);
+            return [.. RootDict(archive).Items.Select(kv => kv.Key as string ?? PyValues.Repr(kv.Key))];
+        });
+    }
+
+    /// <summary>The prefix of the message of a file that cannot be read as a checkpoint at all, after the path.</summary>
+    internal const string Unreadable = "not a readable PyTorch checkpoint: ";
+
+    // The readers check what they know to check and throw InvalidDataException naming the file. A corrupt file can still
+    // trip something they did not foresee (an index out of range, a bad cast, a short read): whatever it is, the caller
+    // gets one InvalidDataException that names the file, never a bare exception from deep inside the unpickler (or
+    // System.IO.Compression's InvalidDataException, which does not name it).
+    private static T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+                                      or OutOfMemoryException or OperationCanceledException)
+                                  && !(e is InvalidDataException && e.Message.StartsWith(path, StringComparison.Ordinal)))
+        {
+            var what = e is EndOfStreamException ? "the file ends early (truncated)" : $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
+            throw new InvalidDataException($"{path}: {Unreadable}{what}", e);
+        }
     }
 
     private static PyDict RootDict(CheckpointArchive archive) => archive.Root as PyDict

@@ -18,8 +18,14 @@ def write(rel, text, newline="\n"):
         f.write(text)
 
 
+# A small real JPEG: the manifest check reads every image's headers, so placeholders must be readable images.
+IMAGE = os.path.join(HERE, "..", "Images", "gen-exif-1.jpg")
+
+
 def touch(rel):
-    write(rel, "")
+    path = os.path.join(HERE, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copyfile(IMAGE, path)
 
 
 def reset(name):

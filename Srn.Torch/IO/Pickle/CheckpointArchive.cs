@@ -40,7 +40,7 @@ internal abstract class CheckpointArchive : IDisposable
         {
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileNotFoundException($"checkpoint file not found: {path}", path, e);
         }
@@ -66,8 +66,8 @@ internal abstract class CheckpointArchive : IDisposable
             }
 
             throw new InvalidDataException(n == 0
-                ? $"{path}: the file is empty, not a PyTorch checkpoint"
-                : $"{path}: not a PyTorch checkpoint: it starts with bytes {Convert.ToHexString(head, 0, Math.Min(n, 8))}, neither a zip archive (torch.save since 1.6) nor a pickle (the legacy format)");
+                ? $"{path}: {TorchCheckpoint.Unreadable}the file is empty"
+                : $"{path}: {TorchCheckpoint.Unreadable}it starts with bytes {Convert.ToHexString(head, 0, Math.Min(n, 8))}, neither a zip archive (torch.save since 1.6) nor a pickle (the legacy format)");
         }
         catch
         {

@@ -24,7 +24,7 @@ internal sealed class LegacyCheckpointArchive : CheckpointArchive
         var magic = new Unpickler(stream, $"{path} (magic number pickle)", null).Load();
         if (magic is not BigInteger m || m != MagicNumber)
         {
-            throw Bad($"not a PyTorch checkpoint: the first pickle holds {PyValues.Repr(magic)} instead of torch's magic number");
+            throw Bad($"{TorchCheckpoint.Unreadable}the first pickle holds {PyValues.Repr(magic)} instead of torch's magic number");
         }
 
         var protocol = new Unpickler(stream, $"{path} (protocol version pickle)", null).Load();

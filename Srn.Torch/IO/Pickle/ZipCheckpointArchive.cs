@@ -24,7 +24,7 @@ internal sealed class ZipCheckpointArchive : CheckpointArchive
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
-            throw Bad($"corrupt or truncated zip archive: {e.Message}", e);
+            throw Bad($"{TorchCheckpoint.Unreadable}corrupt or truncated zip archive: {e.Message}", e);
         }
 
         try
