@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Spectre.Console;
+using Srn.Data;
+using Srn.Experiments.Results;
 using Srn.Experiments.Runs;
 using Srn.Models;
 using Srn.Torch;
@@ -16,18 +17,18 @@ namespace Srn.Experiments;
 /// <c>srn attention --checkpoint C --images PATH... --out DIR</c>: SRN's per-label attention maps A, upsampled to each
 /// image and blended over it as a heat map (the paper's figures): <c>DIR/&lt;image&gt;_&lt;class&gt;.png</c> for every image
 /// and label, and <c>DIR/overview.png</c>, a grid with one row per image (the image, then one tile per label, in class
-/// order) whose rows and columns <c>DIR/overview.csv</c> names, with each label's score.
+/// order) whose rows and columns <c>DIR/overview.csv</c> names, with each label's score and the heat map's file.
+/// Image stems and class names pass through <see cref="SafeFileNames.Component"/> (no separators, no <c>..</c>, bounded
+/// length) and are made unique within the run (<c>x</c>, <c>x-2</c>, ...), so no file is written outside DIR or twice.
 /// </summary>
 internal static class AttentionCommand
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
-
     public static Command Create()
     {
         var checkpointOption = new Option<string>("--checkpoint") { Description = "An SRN checkpoint (srn train --method srn).", Required = true };
-        var imagesOption = new Option<string[]>("--images") { Description = "Image files or directories (PNG, JPEG).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var imagesOption = ImageInputs.CreateOption();
         var outOption = new Option<string>("--out") { Description = "Output directory.", Required = true };
-        var limit = new Option<int>("--limit") { Description = "At most this many images (from directories, in name order).", DefaultValueFactory = _ => 16 };
+        var limit = new Option<int>("--limit") { Description = "At most this many images (at least 1; directories in name order).", DefaultValueFactory = _ => 16 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("attention", "Write SRN attention heat maps over images as PNG, and a grid overview.")
         {
@@ -36,7 +37,7 @@ internal static class AttentionCommand
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var dev = DeviceOption.Parse(parse.GetValue(device)!);
-            var images = ListImages(parse.GetValue(imagesOption)!, parse.GetValue(limit));
+            var images = ImageInputs.List(parse.GetValue(imagesOption)!, parse.GetValue(limit));
             var (method, _) = CheckpointModel.Load(parse.GetValue(checkpointOption)!, dev);
             using (method)
             {
@@ -46,13 +47,13 @@ internal static class AttentionCommand
                 }
 
                 var written = Write(srn, images, parse.GetValue(outOption)!, dev);
-                AnsiConsole.MarkupLine($"wrote {written} heat maps and overview.png to [green]{Markup.Escape(Path.GetFullPath(parse.GetValue(outOption)!))}[/]");
+                AnsiConsole.MarkupLine($"wrote {written} heat maps ({images.Count} images x {srn.Setup.NumClasses} labels), overview.png and overview.csv to [green]{Markup.Escape(Path.GetFullPath(parse.GetValue(outOption)!))}[/]");
             }
         }));
         return command;
     }
 
-    /// <summary>Renders every image's maps; returns how many heat maps were written.</summary>
+    /// <summary>Renders every image's maps; returns how many heat map files were written (each to its own name).</summary>
     public static int Write(SrnMethod method, IReadOnlyList<string> images, string outDir, Device device)
     {
         Directory.CreateDirectory(outDir);
@@ -62,54 +63,108 @@ internal static class AttentionCommand
         var net = method.Network;
         net.Eval();
         var rows = new List<Tensor>();
-        var index = new StringBuilder("row,image,column,class,score\n");
-        var count = 0;
+        var index = new List<string[]>();
+        var names = new SafeFileNames();
+        names.Claim("overview");
+        var classParts = new SafeFileNames();
+        var classNames = setup.ClassNames.Select(c => classParts.Claim(SafeFileNames.Component(c))).ToArray();
+        var imageParts = new SafeFileNames();
+        var written = new HashSet<string>(StringComparer.Ordinal);
         using var scope = DisposeScope.Enter();
         using var noGrad = Autograd.NoGrad();
         for (var r = 0; r < images.Count; r++)
         {
-            var original = ImageCodec.Decode(images[r]);
+            var original = ImageInputs.Decode(images[r]);
             var input = transform.Apply(new ImageSample(original.Clone()), new Random(0)).Image.Unsqueeze(0).To(device);
             using var output = net.Forward(input, SrnHeads.All);
             var maps = output.Attention!.Cpu();
             var scores = output.Fused!.Cpu().Sigmoid().ToArray<float>();
             var tile = Functional.InterpolateAntialias(original.To(ScalarType.Float32).Unsqueeze(0), (size, size)).Squeeze(0).Round().Clamp(0, 255).To(ScalarType.UInt8);
             var tiles = new List<Tensor> { tile };
-            index.Append(CultureInfo.InvariantCulture, $"{r},{Csv(images[r])},0,(image),\n");
-            var stem = Path.GetFileNameWithoutExtension(images[r]);
+            var row = r.ToString(CultureInfo.InvariantCulture);
+            index.Add([row, images[r], "0", "(image)", string.Empty, string.Empty]);
+            var stem = imageParts.Claim(SafeFileNames.Component(Path.GetFileNameWithoutExtension(images[r])));
             for (var c = 0; c < setup.NumClasses; c++)
             {
                 var map = maps[0, c];
-                ImageCodec.SavePng(Path.Combine(outDir, $"{stem}_{setup.ClassNames[c]}.png"), HeatMap.Blend(original, map));
+                var file = names.Claim($"{stem}_{classNames[c]}") + ".png";
+                var path = SafeFileNames.Inside(outDir, file);
+                ImageCodec.SavePng(path, HeatMap.Blend(original, map));
+                written.Add(path);
                 tiles.Add(HeatMap.Blend(tile, map));
-                index.Append(CultureInfo.InvariantCulture, $"{r},{Csv(images[r])},{c + 1},{setup.ClassNames[c]},{scores[c]:F4}\n");
-                count++;
+                index.Add([row, images[r], (c + 1).ToString(CultureInfo.InvariantCulture), setup.ClassNames[c], scores[c].ToString("F4", CultureInfo.InvariantCulture), file]);
             }
 
             rows.Add(Tensor.Cat(tiles, 2));
         }
 
-        ImageCodec.SavePng(Path.Combine(outDir, "overview.png"), Tensor.Cat(rows, 1));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "overview.csv"), index.ToString());
-        return count;
+        ImageCodec.SavePng(SafeFileNames.Inside(outDir, "overview.png"), Tensor.Cat(rows, 1));
+        CsvCells.Write(SafeFileNames.Inside(outDir, "overview.csv"), ["row", "image", "column", "class", "score", "file"], index);
+        return written.Count;
     }
+}
 
-    private static List<string> ListImages(IEnumerable<string> paths, int limit)
+/// <summary>The <c>--images</c> option of <c>srn attention</c> and <c>srn predict</c>: files and directories, repeated or comma-separated.</summary>
+internal static class ImageInputs
+{
+    /// <summary>The image file extensions taken from a directory.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg"];
+
+    /// <summary>The option: <c>--images a.png b.png</c>, <c>--images a.png --images b.png</c>, <c>--images a.png,b.png</c> or <c>--images DIR</c>.</summary>
+    public static Option<string[]> CreateOption() => new("--images")
     {
-        var result = new List<string>();
-        foreach (var p in paths)
+        Description = "Image files or directories (PNG, JPEG; a directory's in name order): repeat the option, list several after it, or separate them with commas.",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    /// <summary>
+    /// The image files named by <paramref name="arguments"/>: each argument is a file, a directory (its PNG and JPEG files,
+    /// sorted by name, not recursive) or a comma-separated list of those (an argument that exists as it is, commas and all,
+    /// is taken whole). A file named twice is taken once. At most <paramref name="limit"/> images.
+    /// </summary>
+    /// <exception cref="ArgumentException">A limit below 1, or no image found.</exception>
+    /// <exception cref="FileNotFoundException">A path that is neither a file nor a directory.</exception>
+    public static List<string> List(IEnumerable<string> arguments, int limit = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (limit < 1)
         {
-            if (Directory.Exists(p))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--limit must be at least 1 (the number of images to process); got {limit}."));
+        }
+
+        var result = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string file)
+        {
+            if (seen.Add(Path.GetFullPath(file)))
             {
-                result.AddRange(Directory.EnumerateFiles(p).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+                result.Add(file);
             }
-            else if (File.Exists(p))
+        }
+
+        foreach (var argument in arguments)
+        {
+            var parts = File.Exists(argument) || Directory.Exists(argument)
+                ? [argument]
+                : argument.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var p in parts)
             {
-                result.Add(p);
-            }
-            else
-            {
-                throw new FileNotFoundException($"No such image or directory: {p}", p);
+                if (Directory.Exists(p))
+                {
+                    foreach (var f in Directory.EnumerateFiles(p).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal))
+                    {
+                        Add(f);
+                    }
+                }
+                else if (File.Exists(p))
+                {
+                    Add(p);
+                }
+                else
+                {
+                    throw new FileNotFoundException($"--images: no such image or directory: {p}", p);
+                }
             }
         }
 
@@ -118,8 +173,23 @@ internal static class AttentionCommand
             throw new ArgumentException("--images found no PNG or JPEG file.");
         }
 
-        return [.. result.Take(Math.Max(1, limit))];
+        return [.. result.Take(limit)];
     }
 
-    private static string Csv(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal) ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
+    /// <summary>Decodes an image; one that does not decode is a <see cref="DataFormatException"/> naming it.</summary>
+    public static Tensor Decode(string path)
+    {
+        try
+        {
+            return ImageCodec.Decode(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(path, 0, $"cannot read the image ({Unprefixed(e.Message, path)}); pass PNG or JPEG files", e);
+        }
+    }
+
+    /// <summary>A decoder message without the file name it may already start with.</summary>
+    internal static string Unprefixed(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 }

@@ -53,7 +53,7 @@ internal static class CommandGuard
 
         var (code, text) = e switch
         {
-            ArgumentException => (UsageError, e.Message),
+            ArgumentException a => (UsageError, WithoutParameterTail(a)),
             DataFormatException or InvalidDataException or IOException or UnauthorizedAccessException or KeyNotFoundException
                 or NotSupportedException or InvalidOperationException or FormatException or TorchException => (Failure, e.Message),
             OutOfMemoryException => (Failure, "out of memory: " + e.Message + " Use a smaller --batch-size or --image-size."),
@@ -66,6 +66,13 @@ internal static class CommandGuard
         }
 
         return code;
+    }
+
+    // .NET appends " (Parameter 'x')" to argument exceptions: a detail of the code, not of what the person typed.
+    private static string WithoutParameterTail(ArgumentException e)
+    {
+        var tail = e.ParamName is { } p ? e.Message.IndexOf($" (Parameter '{p}')", StringComparison.Ordinal) : -1;
+        return tail >= 0 ? e.Message[..tail] : e.Message;
     }
 
     /// <summary>The text on one line: line breaks become "; ".</summary>

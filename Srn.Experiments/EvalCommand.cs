@@ -90,7 +90,7 @@ internal static class EvalCommand
                 {
                     Directory.CreateDirectory(dir);
                     MetricsCsv.Write(dir, evaluation.Metrics);
-                    ScoresCsv.Write(Path.Combine(dir, "scores.csv"), evaluation.Names, setup.ClassNames, evaluation.Scores);
+                    ScoresCsv.Write(Path.Combine(dir, ScoresCsv.FileName), evaluation.Names, setup.ClassNames, ScoresCsv.Sigmoid(evaluation.Scores));
                     AnsiConsole.MarkupLine(Markup.Escape($"wrote {Path.GetFullPath(dir)} (metrics.csv, per_class_ap.csv, scores.csv)"));
                 }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Srn.Data;
+using Srn.Experiments.Runs;
 using Srn.PartialLabels.Masking;
 
 namespace Srn.Experiments;
@@ -10,7 +11,8 @@ namespace Srn.Experiments;
 /// <c>srn mask --manifest M.csv --protocol hcp --proportion 0.3 [--seed 0] --out masked.csv</c>: applies a masking
 /// protocol of specs/partial-labels.md to a training manifest and writes the partial manifest (hidden labels are 0),
 /// atomically. <c>--protocol file --file P.csv</c> checks a user's partial label file against the manifest instead and
-/// writes it in the manifest's order. Prints the known-label share of each class.
+/// writes it in the manifest's order. Prints the known-label share of each class. A manifest that lists an image twice is
+/// refused (<see cref="Manifest.Read"/>), and so is a proportion that keeps no label.
 /// </summary>
 internal static class MaskCommand
 {
@@ -64,10 +66,9 @@ internal static class MaskCommand
                 Run(request, output);
                 return 0;
             }
-            catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                error.WriteLine($"srn mask: {Describe(e)}");
-                return 1;
+                return CommandGuard.Report(e, error);
             }
         });
         return command;
@@ -80,7 +81,7 @@ internal static class MaskCommand
     /// <param name="request">The arguments.</param>
     /// <param name="output">Where the summary goes.</param>
     /// <returns>The masked manifest.</returns>
-    /// <exception cref="ArgumentException">An argument is missing, out of range, or given to a protocol that does not use it.</exception>
+    /// <exception cref="ArgumentException">An argument is missing, out of range, or given to a protocol that does not use it, or the proportion keeps no label.</exception>
     public static Manifest Run(MaskRequest request, TextWriter output)
     {
         var name = MaskingProtocols.NameOf(request.Protocol);
@@ -109,6 +110,10 @@ internal static class MaskCommand
 
         var dataset = Manifest.Read(request.Manifest);
         var masked = LabelMasking.Apply(dataset, request.Protocol, request.Proportion ?? 1.0, (uint)request.Seed, request.File);
+        if (usesProportion)
+        {
+            LabelMasks.CheckSomeKnown(Known(dataset), Known(masked), name, request.Proportion!.Value, request.Seed, request.Manifest);
+        }
         masked.Write(request.Out);
         Print(output, request, dataset, masked, usesProportion);
         return masked;
@@ -152,13 +157,7 @@ internal static class MaskCommand
         console.MarkupLine($"wrote [green]{Markup.Escape(Path.GetFullPath(request.Out))}[/]");
     }
 
-    /// <summary>The message without the " (Parameter 'x')" and "Actual value was" tails .NET adds to argument exceptions.</summary>
-    private static string Describe(Exception e)
-    {
-        var message = e.Message;
-        var tail = e is ArgumentException { ParamName: { } p } ? message.IndexOf($" (Parameter '{p}')", StringComparison.Ordinal) : -1;
-        return tail >= 0 ? message[..tail] : message;
-    }
+    private static long Known(Manifest m) => m.CountPerClass(1).Sum(x => (long)x) + m.CountPerClass(-1).Sum(x => (long)x);
 
     private static string Percent(long part, long whole) =>
         whole == 0 ? "-" : (100.0 * part / whole).ToString("F1", CultureInfo.InvariantCulture) + "%";

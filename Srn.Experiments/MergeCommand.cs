@@ -40,11 +40,9 @@ internal static class MergeCommand
                 Run(parse.GetValue(outOption)!, parse.GetValue(shardsArgument)!, parse.GetValue(baselineOption), parse.InvocationConfiguration.Output);
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or DataFormatException or FileNotFoundException or DirectoryNotFoundException
-                or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                error.WriteLine($"srn merge: {e.Message}");
-                return 1;
+                return CommandGuard.Report(e, error);
             }
         });
         return command;

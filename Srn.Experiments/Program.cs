@@ -58,6 +58,7 @@ internal static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(AttentionCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(MaskCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         return root;

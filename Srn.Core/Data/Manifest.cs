@@ -16,7 +16,7 @@ namespace Srn.Data;
 /// <remarks>
 /// Reading reports the file and line of every fault: an empty file, a header that does not start with <c>image</c>,
 /// a duplicate or empty class name, a row with the wrong number of cells, an empty image path, a cell other than
-/// 1, -1 or 0. Missing images are reported all at once by <see cref="CheckImages"/>. Writes are atomic.
+/// 1, -1 or 0, an image listed on two rows (both lines named: one image has one label vector). Missing images are reported all at once by <see cref="CheckImages"/>. Writes are atomic.
 /// The PyTorch equivalent is the per-dataset label files (<c>.npy</c>, JSON) that each paper's loader reads.
 /// </remarks>
 public sealed class Manifest
@@ -362,6 +362,7 @@ public sealed class Manifest
 
         var rows = new List<ManifestRow>();
         var lines = new List<int>();
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         var labels = new sbyte[classes.Length];
         while (csv.Read())
         {
@@ -376,6 +377,12 @@ public sealed class Manifest
             if (image.Length == 0)
             {
                 throw new DataFormatException(source, line, "empty image path");
+            }
+
+            if (!firstLine.TryAdd(image, line))
+            {
+                throw new DataFormatException(source, line, string.Create(CultureInfo.InvariantCulture,
+                    $"image '{image}' is listed twice (first on line {firstLine[image]}); a manifest has one row per image"));
             }
 
             for (var c = 0; c < classes.Length; c++)

@@ -6,8 +6,9 @@ using Srn.Data;
 namespace Srn.Experiments.Results;
 
 /// <summary>
-/// The CSV dialect of the result files (RFC 4180, comma, UTF-8, LF line ends, invariant culture) and the cell readers
-/// whose errors name the file, the line and the column. An empty number cell means "not defined" (NaN).
+/// The CSV dialect of the result files (RFC 4180, comma, UTF-8 without BOM, LF line ends, invariant culture, a cell
+/// quoted only when it holds a comma, a quote or a line break), written through CsvHelper, and the cell readers whose
+/// errors name the file, the line and the column. An empty number cell means "not defined" (NaN).
 /// </summary>
 internal static class CsvCells
 {
@@ -19,6 +20,16 @@ internal static class CsvCells
         SkipEmptyLines = true,
         MalformedData = CsvMalformedDataHandling.Throw,
         FieldCountMismatch = CsvFieldCountHandling.Allow,
+    };
+
+    /// <summary>The one write dialect of every result file: LF line ends, invariant culture, quoting only when needed, no BOM.</summary>
+    private static readonly CsvWriterOptions WriteOptions = CsvWriterOptions.Default with
+    {
+        Separator = ',',
+        NewLine = "\n",
+        FormatProvider = CultureInfo.InvariantCulture,
+        Quoting = CsvQuoting.WhenNeeded,
+        WriteByteOrderMark = false,
     };
 
     /// <summary>A percentage or a proportion: at most 6 decimals, trailing zeros dropped; NaN is an empty cell.</summary>
@@ -37,25 +48,63 @@ internal static class CsvCells
     /// <summary>An integer cell.</summary>
     public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Quotes a text cell when it holds a comma, a quote or a line break.</summary>
-    public static string Text(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>A whole file: the header record, then one record per row, each line ending with '\n'.</summary>
-    public static string Document(IEnumerable<string> header, IEnumerable<string[]> records)
+    /// <summary>A whole file: the header record, then one record per row (cells already formatted, unquoted), each line ending with '\n'.</summary>
+    /// <param name="header">The column names.</param>
+    /// <param name="records">The records; each has one cell per column.</param>
+    /// <returns>The CSV text.</returns>
+    public static string Document(IEnumerable<string> header, IEnumerable<IReadOnlyList<string>> records)
     {
-        var text = new StringBuilder();
-        AppendRecord(text, header);
-        foreach (var record in records)
-        {
-            AppendRecord(text, record);
-        }
-
-        return text.ToString();
+        using var stream = new MemoryStream();
+        WriteTo(stream, header, records);
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
-    /// <summary>Appends one record (cells already formatted) and a '\n'.</summary>
-    public static void AppendRecord(StringBuilder text, IEnumerable<string> cells) => text.AppendJoin(',', cells).Append('\n');
+    /// <summary>Writes a whole file atomically (a temporary file beside it, then renamed over it).</summary>
+    /// <param name="path">The file; its directory is created.</param>
+    /// <param name="header">The column names.</param>
+    /// <param name="records">The records, cells already formatted.</param>
+    public static void Write(string path, IEnumerable<string> header, IEnumerable<IReadOnlyList<string>> records)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var materialized = records.ToArray();
+        Srn.Torch.IO.AtomicFile.Write(path, stream => WriteTo(stream, header, materialized));
+    }
+
+    /// <summary>Writes the header and the records as CSV to a stream, which stays open.</summary>
+    public static void WriteTo(Stream stream, IEnumerable<string> header, IEnumerable<IReadOnlyList<string>> records)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(records);
+        using var csv = CsvWriter.Create(stream, WriteOptions, leaveOpen: true);
+        foreach (var name in header)
+        {
+            csv.WriteField(name);
+        }
+
+        csv.EndRecord();
+        foreach (var record in records)
+        {
+            foreach (var cell in record)
+            {
+                csv.WriteField(cell);
+            }
+
+            csv.EndRecord();
+        }
+    }
+
+    /// <summary>
+    /// Reads a result file whose header may be an older spelling: each entry of <paramref name="accepted"/> is a full
+    /// header, and the first one that matches is used (its index is returned with the rows).
+    /// </summary>
+    public static (List<(T Row, int Line)> Rows, int Header) ReadAny<T>(string path, IReadOnlyList<IReadOnlyList<string>> accepted, Func<Record, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        var found = -1;
+        var rows = Read(path, accepted, parse, i => found = i);
+        return (rows, found);
+    }
 
     /// <summary>Reads a result file: checks the header is exactly <paramref name="columns"/>, then hands each record to <paramref name="parse"/>.</summary>
     /// <typeparam name="T">The row type.</typeparam>
@@ -65,8 +114,12 @@ internal static class CsvCells
     /// <returns>The rows with the line each starts on.</returns>
     /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
     /// <exception cref="DataFormatException">A malformed file: the message starts with <c>path:line:</c> and names the column.</exception>
-    public static List<(T Row, int Line)> Read<T>(string path, IReadOnlyList<string> columns, Func<Record, T> parse)
+    public static List<(T Row, int Line)> Read<T>(string path, IReadOnlyList<string> columns, Func<Record, T> parse) =>
+        Read(path, [columns], parse, _ => { });
+
+    private static List<(T Row, int Line)> Read<T>(string path, IReadOnlyList<IReadOnlyList<string>> accepted, Func<Record, T> parse, Action<int> headerFound)
     {
+        var columns = accepted[0];
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
@@ -83,10 +136,20 @@ internal static class CsvCells
             }
 
             var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i).Trim()).ToArray();
-            if (!header.SequenceEqual(columns, StringComparer.Ordinal))
+            var match = -1;
+            for (var k = 0; k < accepted.Count && match < 0; k++)
+            {
+                match = header.SequenceEqual(accepted[k], StringComparer.Ordinal) ? k : -1;
+            }
+
+            if (match < 0)
             {
                 throw new DataFormatException(path, Line(csv), $"the header is '{string.Join(',', header)}', expected '{string.Join(',', columns)}'");
             }
+
+            // Cells are named by the header the file has (an older file's 'or', say), so errors point at what is there.
+            columns = accepted[match];
+            headerFound(match);
 
             while (csv.Read())
             {
@@ -147,6 +210,22 @@ internal static class CsvCells
             return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
                 ? value
                 : throw Fault(index, $"is '{cell}', not a finite number");
+        }
+
+        /// <summary>A percentage cell: empty means NaN (not defined); otherwise a number in [0, 100].</summary>
+        public double Percent(int index)
+        {
+            var value = Number(index);
+            return double.IsNaN(value) || (value >= 0 && value <= 100)
+                ? value
+                : throw Fault(index, $"is '{Csv.GetString(index).Trim()}', outside [0, 100] (a metric in percent)");
+        }
+
+        /// <summary>A percentage cell where empty means "no value".</summary>
+        public double? OptionalPercent(int index)
+        {
+            var value = Percent(index);
+            return double.IsNaN(value) ? null : value;
         }
 
         /// <summary>A number cell where empty means "no value".</summary>

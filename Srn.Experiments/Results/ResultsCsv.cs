@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Srn.Data;
 
 namespace Srn.Experiments.Results;
@@ -7,7 +6,8 @@ namespace Srn.Experiments.Results;
 /// <summary>
 /// <c>results.csv</c>: one row per evaluation (run x epoch), columns <see cref="Columns"/>. Metrics and the proportion are
 /// written with at most 6 decimals, the loss with 9 significant digits (it is a float32), seconds to the millisecond;
-/// an empty number cell is NaN.
+/// an empty number cell is NaN. Metrics are percentages in [0, 100]. Files written before overall recall's column was
+/// renamed from <c>or</c> (a Python keyword) to <c>or_</c> (<see cref="LegacyColumns"/>) are still read.
 /// </summary>
 internal static class ResultsCsv
 {
@@ -18,9 +18,17 @@ internal static class ResultsCsv
     public static readonly IReadOnlyList<string> Columns =
     [
         "run_id", "dataset", "method", "backbone", "image_size", "proportion", "seed", "epoch",
-        "map", "map_noninterp", "cp", "cr", "cf1", "op", "or", "of1", "cp3", "cr3", "cf1_3", "op3", "or3", "of1_3",
+        "map", "map_noninterp", "cp", "cr", "cf1", "op", "or_", "of1", "cp3", "cr3", "cf1_3", "op3", "or3", "of1_3",
         "train_loss", "seconds", "device",
     ];
+
+    /// <summary>The header before the rename of <c>or</c> to <c>or_</c>; accepted on read.</summary>
+    public static readonly IReadOnlyList<string> LegacyColumns = [.. Columns.Select(c => c == "or_" ? "or" : c)];
+
+    /// <summary>The index of the first metric column (<c>map</c>); the 14 metric columns follow each other.</summary>
+    private const int FirstMetric = 8;
+
+    private const int MetricCount = 14;
 
     /// <summary>The whole file: header and rows, lines ending with '\n'.</summary>
     /// <param name="rows">The rows, in file order.</param>
@@ -31,7 +39,7 @@ internal static class ResultsCsv
         return CsvCells.Document(Columns, rows.Select(Cells));
     }
 
-    /// <summary>The formatted cells of a row, in column order. Two rows are the same result when these are equal.</summary>
+    /// <summary>The formatted cells of a row, in column order (unquoted: the writer quotes). Two rows are the same result when these are equal.</summary>
     /// <param name="r">The row.</param>
     /// <returns>One string per column.</returns>
     public static string[] Cells(ResultRow r)
@@ -39,10 +47,10 @@ internal static class ResultsCsv
         ArgumentNullException.ThrowIfNull(r);
         return
         [
-            CsvCells.Text(r.RunId), CsvCells.Text(r.Dataset), CsvCells.Text(r.Method), CsvCells.Text(r.Backbone),
+            r.RunId, r.Dataset, r.Method, r.Backbone,
             CsvCells.Integer(r.ImageSize), CsvCells.Fixed6(r.Proportion), CsvCells.Integer(r.Seed), CsvCells.Integer(r.Epoch),
             .. new[] { r.Map, r.MapNonInterp, r.CP, r.CR, r.CF1, r.OP, r.OR, r.OF1, r.Top3CP, r.Top3CR, r.Top3CF1, r.Top3OP, r.Top3OR, r.Top3OF1 }.Select(CsvCells.Fixed6),
-            CsvCells.Float32(r.TrainLoss), CsvCells.Seconds(r.Seconds), CsvCells.Text(r.Device),
+            CsvCells.Float32(r.TrainLoss), CsvCells.Seconds(r.Seconds), r.Device,
         ];
     }
 
@@ -52,7 +60,7 @@ internal static class ResultsCsv
     /// <exception cref="FileNotFoundException">When it does not exist.</exception>
     /// <exception cref="DataFormatException">
     /// A malformed file (the message starts with <c>path:line:</c> and names the column): a wrong header or cell count, an
-    /// empty text cell, a number that is not finite, a proportion outside [0, 1], two rows of one run and epoch, or rows of
+    /// empty text cell, a number that is not finite, a metric outside [0, 100], a proportion outside [0, 1], two rows of one run and epoch, or rows of
     /// one run that disagree on its dataset, method, backbone, image size, proportion or seed.
     /// </exception>
     public static IReadOnlyList<ResultRow> Read(string path) => ReadWithLines(path).Select(r => r.Row).ToArray();
@@ -60,7 +68,7 @@ internal static class ResultsCsv
     /// <summary>As <see cref="Read"/>, with the line each row starts on (for error messages of callers).</summary>
     internal static List<(ResultRow Row, int Line)> ReadWithLines(string path)
     {
-        var rows = CsvCells.Read(path, Columns, Parse);
+        var rows = CsvCells.ReadAny(path, [Columns, LegacyColumns], Parse).Rows;
         Validate(rows, path);
         return rows;
     }
@@ -95,7 +103,7 @@ internal static class ResultsCsv
     }
 
     /// <summary>Checks a row can be written and read back: text cells non-empty, image size positive, epoch not negative,
-    /// proportion in [0, 1], numbers finite or NaN.</summary>
+    /// proportion in [0, 1], metrics in [0, 100] or NaN, other numbers finite or NaN.</summary>
     /// <param name="r">The row.</param>
     /// <exception cref="ArgumentException">Naming the run and the column.</exception>
     internal static void Check(ResultRow r)
@@ -113,7 +121,11 @@ internal static class ResultsCsv
             : null;
         var numbers = new[] { r.Map, r.MapNonInterp, r.CP, r.CR, r.CF1, r.OP, r.OR, r.OF1, r.Top3CP, r.Top3CR, r.Top3CF1, r.Top3OP, r.Top3OR, r.Top3OF1, r.TrainLoss, r.Seconds };
         var infinite = Array.FindIndex(numbers, double.IsInfinity);
-        fault ??= infinite >= 0 ? $"{Columns[8 + infinite]} is infinite" : null;
+        fault ??= infinite >= 0 ? $"{Columns[FirstMetric + infinite]} is infinite" : null;
+        var outside = Array.FindIndex(numbers, 0, MetricCount, v => v is < 0 or > 100);
+        fault ??= outside >= 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{Columns[FirstMetric + outside]} is {numbers[outside]}, outside [0, 100] (a metric in percent)")
+            : null;
         if (fault is not null)
         {
             throw new ArgumentException($"run '{r.RunId}' epoch {r.Epoch.ToString(CultureInfo.InvariantCulture)}: {fault}", nameof(r));
@@ -142,9 +154,9 @@ internal static class ResultsCsv
         {
             RunId = c.Text(0), Dataset = c.Text(1), Method = c.Text(2), Backbone = c.Text(3),
             ImageSize = c.Integer(4, 1), Proportion = proportion, Seed = c.Integer(6, int.MinValue), Epoch = c.Integer(7, 0),
-            Map = c.Number(8), MapNonInterp = c.Number(9), CP = c.Number(10), CR = c.Number(11), CF1 = c.Number(12),
-            OP = c.Number(13), OR = c.Number(14), OF1 = c.Number(15),
-            Top3CP = c.Number(16), Top3CR = c.Number(17), Top3CF1 = c.Number(18), Top3OP = c.Number(19), Top3OR = c.Number(20), Top3OF1 = c.Number(21),
+            Map = c.Percent(8), MapNonInterp = c.Percent(9), CP = c.Percent(10), CR = c.Percent(11), CF1 = c.Percent(12),
+            OP = c.Percent(13), OR = c.Percent(14), OF1 = c.Percent(15),
+            Top3CP = c.Percent(16), Top3CR = c.Percent(17), Top3CF1 = c.Percent(18), Top3OP = c.Percent(19), Top3OR = c.Percent(20), Top3OF1 = c.Percent(21),
             TrainLoss = c.Number(22), Seconds = c.Number(23), Device = c.Text(24),
         };
     }

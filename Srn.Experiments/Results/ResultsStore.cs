@@ -81,6 +81,11 @@ internal sealed class ResultsStore(string directory)
             ResultsCsv.Check(row);
         }
 
+        foreach (var row in perClassAp)
+        {
+            PerClassApCsv.Check(row);
+        }
+
         var source = $"the rows of run '{runId}'";
         try
         {

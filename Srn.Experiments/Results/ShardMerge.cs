@@ -10,7 +10,7 @@ namespace Srn.Experiments.Results;
 /// <param name="CopiedFiles">Files copied into <c>runs/</c>.</param>
 /// <param name="KeptFiles">Files under <c>runs/</c> not copied because the output already had them (the first source's copy is kept).</param>
 /// <param name="Baseline">The baseline the summary compares with, or null.</param>
-/// <param name="Notes">Things worth telling the user (a shard without results, a baseline without runs).</param>
+/// <param name="Notes">Things worth telling the user (a shard without results, a baseline without runs, runs without per-class rows).</param>
 /// <param name="Summary">The rewritten summary.</param>
 internal sealed record MergeReport(int Runs, int Rows, int DuplicateRuns, int CopiedFiles, int KeptFiles, string? Baseline,
     IReadOnlyList<string> Notes, IReadOnlyList<SummaryRow> Summary);
@@ -132,6 +132,21 @@ internal static class ShardMerge
         if (baseline is not null && !results.Any(r => r.Method == baseline))
         {
             notes.Add($"the baseline '{baseline}' has no runs; the comparison columns stay empty");
+        }
+
+        if (results.Count > 0 && perClass.Count == 0)
+        {
+            notes.Add($"the sources have no per-class AP rows: {PerClassApCsv.FileName} is written with its header only");
+        }
+        else if (results.Count > 0)
+        {
+            var withClasses = perClass.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            var without = runSource.Keys.Where(r => !withClasses.Contains(r)).Order(StringComparer.Ordinal).ToArray();
+            if (without.Length > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{without.Length} run(s) have no per-class AP rows in {PerClassApCsv.FileName}: {string.Join(", ", without.Take(5).Select(r => $"'{r}'"))}{(without.Length > 5 ? ", ..." : string.Empty)}"));
+            }
         }
 
         // Check the summary can be computed before anything is written.

@@ -1,14 +1,25 @@
 using System.Globalization;
-using System.Text;
-using Srn.Torch.IO;
+using Srn.Experiments.Results;
 using Srn.Training;
 
 namespace Srn.Experiments.Runs;
 
-/// <summary>Formats finished epochs: one console line each, and <c>epochs.csv</c> (percent metrics) for a run directory.</summary>
+/// <summary>
+/// Formats finished epochs: one console line each, and <c>epochs.csv</c> (percent metrics) for a run directory, written
+/// atomically in the dialect of the result files (<see cref="CsvCells"/>). Overall recall's column is <c>or_</c>
+/// (<c>or</c> is a Python keyword).
+/// </summary>
 internal static class EpochLog
 {
-    public const string CsvHeader = "epoch,stage,head,train_loss,map,map_noninterp,cp,cr,cf1,op,or,of1,cp3,cr3,cf1_3,op3,or3,of1_3,seconds,images_per_second";
+    /// <summary>The columns of <c>epochs.csv</c>.</summary>
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "epoch", "stage", "head", "train_loss", "map", "map_noninterp", "cp", "cr", "cf1", "op", "or_", "of1",
+        "cp3", "cr3", "cf1_3", "op3", "or3", "of1_3", "seconds", "images_per_second",
+    ];
+
+    /// <summary>The header line.</summary>
+    public static string CsvHeader => string.Join(',', Columns);
 
     public static string Line(EpochResult r, int totalEpochs) => string.Create(
         CultureInfo.InvariantCulture,
@@ -16,19 +27,25 @@ internal static class EpochLog
 
     public static void WriteCsv(string path, IEnumerable<EpochResult> epochs)
     {
-        var sb = new StringBuilder(CsvHeader).Append('\n');
-        foreach (var r in epochs)
-        {
-            var m = r.Metrics;
-            sb.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.Stage},{r.Head},{r.TrainLoss:F6},"));
-            sb.Append(m is null
-                ? ",,,,,,,,,,,,,,"
-                : string.Join(',', new[] { m.Map, m.MapNonInterpolated, m.CP, m.CR, m.CF1, m.OP, m.OR, m.OF1, m.CP3, m.CR3, m.CF1_3, m.OP3, m.OR3, m.OF1_3 }
-                    .Select(v => v.ToString("F4", CultureInfo.InvariantCulture))) + ",");
-            sb.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Seconds:F2},{r.ImagesPerSecond:F1}\n"));
-        }
+        ArgumentNullException.ThrowIfNull(epochs);
+        CsvCells.Write(path, Columns, epochs.Select(Cells));
+    }
 
-        AtomicFile.WriteAllText(path, sb.ToString());
+    /// <summary>The cells of one epoch: the loss with 6 decimals, metrics with 4 (empty when the epoch was not evaluated or the metric is not defined), seconds with 2, images/s with 1.</summary>
+    internal static string[] Cells(EpochResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var m = r.Metrics;
+        var metrics = m is null
+            ? Enumerable.Repeat(string.Empty, 14)
+            : new[] { m.Map, m.MapNonInterpolated, m.CP, m.CR, m.CF1, m.OP, m.OR, m.OF1, m.CP3, m.CR3, m.CF1_3, m.OP3, m.OR3, m.OF1_3 }
+                .Select(v => double.IsNaN(v) ? string.Empty : v.ToString("F4", CultureInfo.InvariantCulture));
+        return
+        [
+            r.Epoch.ToString(CultureInfo.InvariantCulture), r.Stage, r.Head, r.TrainLoss.ToString("F6", CultureInfo.InvariantCulture),
+            .. metrics,
+            r.Seconds.ToString("F2", CultureInfo.InvariantCulture), r.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture),
+        ];
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "-";

@@ -29,7 +29,7 @@ internal static class RunExecutor
     /// <param name="config">The run configuration.</param>
     /// <param name="source">The data.</param>
     /// <returns>The setup and the data.</returns>
-    /// <exception cref="ArgumentException">When the mask leaves no known label.</exception>
+    /// <exception cref="ArgumentException">When the mask leaves no known label (<see cref="LabelMasks"/>).</exception>
     public static (MethodSetup Setup, TrainingData Data) Prepare(RunConfiguration config, DataSource source)
     {
         var backbone = ModelRegistry.Config(config.Backbone);
@@ -40,12 +40,6 @@ internal static class RunExecutor
         if (config.Proportion < 1.0)
         {
             labels = LabelMasks.Apply(labels, config.Protocol, config.Proportion, config.MaskSeed);
-            if (!labels.Cast<sbyte>().Any(v => v != 0))
-            {
-                throw new ArgumentException(
-                    $"proportion {RunSettings.Format(config.Proportion)} ({config.Protocol}) leaves no known label among {train.Count} images x {train.Classes.Count} classes; use a larger proportion.");
-            }
-
             train = DatasetViews.WithLabels(train, labels);
         }
 

@@ -22,7 +22,7 @@ public sealed class ResultsStoreTests
         var store = new ResultsStore(dir);
         store.AddRun([ResultRows.Make("dsrb", 0.1, 0, 41.5)], ResultRows.PerClass("dsrb-p0.1-s0", 1, 50, null));
         Assert.That(File.ReadAllLines(store.ResultsPath)[0], Is.EqualTo(
-            "run_id,dataset,method,backbone,image_size,proportion,seed,epoch,map,map_noninterp,cp,cr,cf1,op,or,of1,cp3,cr3,cf1_3,op3,or3,of1_3,train_loss,seconds,device"));
+            "run_id,dataset,method,backbone,image_size,proportion,seed,epoch,map,map_noninterp,cp,cr,cf1,op,or_,of1,cp3,cr3,cf1_3,op3,or3,of1_3,train_loss,seconds,device"));
         Assert.That(File.ReadAllLines(store.PerClassApPath), Is.EqualTo(new[] { "run_id,epoch,class,ap", "dsrb-p0.1-s0,1,class 0,50", "dsrb-p0.1-s0,1,class 1," }));
     }
 

@@ -58,8 +58,8 @@ public sealed class ShardMergeTests
         Assert.That(File.ReadAllText(Path.Combine(outDir, "runs", "dsrb-p0.5-s0", "log.txt")), Is.EqualTo("log of dsrb-p0.5-s0 in shard-1\n"));
         var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv"));
         Assert.That(summary, Has.Length.EqualTo(7));
-        Assert.That(summary[4], Does.StartWith("fashion-scenes,dsrb,0.1,1,45,").And.EndWith(",partial-bce,1,5,"));
-        Assert.That(summary[5], Does.StartWith("fashion-scenes,dsrb,0.5,1,57,").And.EndWith(",partial-bce,1,7,"), "the final epoch counts");
+        Assert.That(summary[4], Does.StartWith("fashion-scenes,dsrb,proportion,0.1,1,45,").And.EndWith(",partial-bce,1,5,"));
+        Assert.That(summary[5], Does.StartWith("fashion-scenes,dsrb,proportion,0.5,1,57,").And.EndWith(",partial-bce,1,7,"), "the final epoch counts");
         Assert.That(File.Exists(Path.Combine(outDir, "map_fashion-scenes.svg")), Is.True);
         Assert.That(Directory.EnumerateFiles(outDir, "*.tmp", SearchOption.AllDirectories), Is.Empty);
     }

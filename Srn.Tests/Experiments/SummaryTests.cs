@@ -143,13 +143,13 @@ public sealed class SummaryTests
             ResultRows.Make("dsrb", 0.5, 0, 52),
         ];
         var lines = SummaryCsv.Format(Summary.Compute(rows, "partial-bce")).Split('\n');
-        Assert.That(lines[0], Is.EqualTo("dataset,method,proportion,n_seeds,map_mean,map_std,map_ci95,cf1_mean,cf1_std,cf1_ci95,of1_mean,of1_std,of1_ci95,baseline,n_pairs,map_diff,p_value"));
-        Assert.That(lines[1], Does.StartWith("fashion-scenes,partial-bce,0.1,2,41,1.414214,12.706205,50,0,0,60,0,0,partial-bce,,,"));
-        Assert.That(lines[3], Does.StartWith("fashion-scenes,partial-bce,avg,2,46.5,"));
+        Assert.That(lines[0], Is.EqualTo("dataset,method,row_kind,proportion,n_seeds,map_mean,map_std,map_ci95,cf1_mean,cf1_std,cf1_ci95,of1_mean,of1_std,of1_ci95,baseline,n_pairs,map_diff,p_value"));
+        Assert.That(lines[1], Does.StartWith("fashion-scenes,partial-bce,proportion,0.1,2,41,1.414214,12.706205,50,0,0,60,0,0,partial-bce,,,"));
+        Assert.That(lines[3], Does.StartWith("fashion-scenes,partial-bce,average,,2,46.5,"));
         // dsrb at 0.5 has one seed: std and ci95 empty; one pair, so no p-value; diff to the baseline's mean over both its seeds.
-        Assert.That(lines[5], Is.EqualTo("fashion-scenes,dsrb,0.5,1,52,,,50,,,60,,,partial-bce,1,0,"));
+        Assert.That(lines[5], Is.EqualTo("fashion-scenes,dsrb,proportion,0.5,1,52,,,50,,,60,,,partial-bce,1,0,"));
         // dsrb's avg runs over seed 0 only (seed 1 lacks 0.5): (43 + 52) / 2 = 47.5 against the baseline avg 46.5.
-        Assert.That(lines[6], Is.EqualTo("fashion-scenes,dsrb,avg,1,47.5,,,50,,,60,,,partial-bce,1,1,"));
+        Assert.That(lines[6], Is.EqualTo("fashion-scenes,dsrb,average,,1,47.5,,,50,,,60,,,partial-bce,1,1,"));
         Assert.That(lines[7], Is.Empty);
         Assert.That(lines, Has.Length.EqualTo(8));
     }
@@ -158,7 +158,7 @@ public sealed class SummaryTests
     public void Without_a_baseline_the_comparison_cells_are_empty()
     {
         var line = SummaryCsv.Format(Summary.Compute([ResultRows.Make("dsrb", 0.1, 0, 43)])).Split('\n')[1];
-        Assert.That(line, Is.EqualTo("fashion-scenes,dsrb,0.1,1,43,,,50,,,60,,,,,,"));
+        Assert.That(line, Is.EqualTo("fashion-scenes,dsrb,proportion,0.1,1,43,,,50,,,60,,,,,,"));
     }
 
     [Test]

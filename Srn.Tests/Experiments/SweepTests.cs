@@ -48,7 +48,7 @@ public sealed class SweepTests
         var results = File.ReadAllLines(Path.Combine(full, "results.csv"));
         Assert.That(results, Has.Length.EqualTo(1 + (8 * 2)), "8 runs x 2 epochs");
         Assert.That(Directory.GetDirectories(Path.Combine(full, "runs")), Has.Length.EqualTo(8));
-        Assert.That(File.ReadAllText(Path.Combine(full, "summary.csv")), Does.Contain("avg"));
+        Assert.That(File.ReadAllText(Path.Combine(full, "summary.csv")), Does.Contain(",average,"));
 
         // Without --resume an existing sweep is refused before any work.
         Assert.That(Invoke(Sweep(full)), Is.EqualTo(1));
