@@ -11,7 +11,7 @@ namespace Srn.Data;
 /// The one format every dataset reader produces: class names and, per image, a label vector of 1 (present), -1 (absent)
 /// and 0 (unknown). On disk it is a CSV file with the header <c>image,&lt;class 1&gt;,&lt;class 2&gt;,...</c> and one row
 /// per image; <c>image</c> is a path relative to an image root given at load time, or absolute. The class order is the
-/// header's, and it is the order of every logit, graph, embedding and per-class result. See specs/datasets.md.
+/// header's, and it is the order of every logit, graph, embedding and per-class result. See docs/datasets.md.
 /// </summary>
 /// <remarks>
 /// Reading reports the file and line of every fault: an empty file, a header that does not start with <c>image</c>,

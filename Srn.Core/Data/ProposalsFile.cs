@@ -7,7 +7,7 @@ namespace Srn.Data;
 
 /// <summary>
 /// Region proposals for KD-WSD: CSV <c>image,x1,y1,x2,y2[,score]</c> in pixels of the original image, many rows per image
-/// (specs/datasets.md). x2 and y2 are exclusive edges; a box must have x1 &lt;= x2 and y1 &lt;= y2; numbers are finite.
+/// (docs/datasets.md). x2 and y2 are exclusive edges; a box must have x1 &lt;= x2 and y1 &lt;= y2; numbers are finite.
 /// </summary>
 /// <remarks>The PyTorch equivalent is the per-image proposal arrays (selective search, EdgeBoxes) that WSDDN implementations load from .mat or .pkl files.</remarks>
 public static class ProposalsFile

@@ -5,7 +5,7 @@ namespace Srn.Metrics;
 
 /// <summary>
 /// A manifest-shaped CSV read as a matrix: a header <c>image,&lt;class 1&gt;,...,&lt;class C&gt;</c> and one row per image,
-/// holding either targets (1, -1, 0, the manifest format of specs/datasets.md) or scores (logits or probabilities, as a
+/// holding either targets (1, -1, 0, the manifest format of docs/datasets.md) or scores (logits or probabilities, as a
 /// model exports them next to its test manifest).
 /// </summary>
 public sealed class ManifestMatrix

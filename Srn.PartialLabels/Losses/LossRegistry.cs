@@ -2,7 +2,7 @@ using Srn.Training.Losses;
 
 namespace Srn.PartialLabels.Losses;
 
-/// <summary>The multi-label losses by the names the command line and the results files use (specs/partial-labels.md, "Losses").</summary>
+/// <summary>The multi-label losses by the names the command line and the results files use (docs/partial-labels.md, "Losses").</summary>
 public static class LossRegistry
 {
     private static readonly (string Name, Func<IMultiLabelLoss> Create)[] Table =

@@ -4,7 +4,7 @@ using Srn.Data;
 namespace Srn.PartialLabels.Masking;
 
 /// <summary>
-/// The masking protocols of specs/partial-labels.md: pure functions from a training label matrix (N images x C classes,
+/// The masking protocols of docs/partial-labels.md: pure functions from a training label matrix (N images x C classes,
 /// 1 present, -1 absent, 0 unknown) to the partial one, where hidden labels become 0. The input is never changed, and the
 /// same (labels, protocol, proportion, seed) always gives the same mask. Every protocol draws from
 /// <see cref="NumpyRandomState"/>, so each mask is also reproducible with numpy (the recipe is on each method).

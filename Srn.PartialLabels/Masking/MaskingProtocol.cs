@@ -1,7 +1,7 @@
 namespace Srn.PartialLabels.Masking;
 
 /// <summary>
-/// How the known labels of a training split are chosen (specs/partial-labels.md, "Masking protocols"). The command line
+/// How the known labels of a training split are chosen (docs/partial-labels.md, "Masking protocols"). The command line
 /// and results files spell them <c>hcp</c>, <c>per-image</c>, <c>single-positive</c> and <c>file</c>
 /// (<see cref="MaskingProtocols.Parse"/>).
 /// </summary>

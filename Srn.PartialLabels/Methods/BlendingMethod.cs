@@ -11,7 +11,7 @@ using Srn.Training.Methods;
 namespace Srn.PartialLabels.Methods;
 
 /// <summary>
-/// SSGRL, SARB and DSRB as training methods (specs/partial-labels.md). One stage; the loss of a batch is
+/// SSGRL, SARB and DSRB as training methods (docs/methods.md, "Partial-label methods"). One stage; the loss of a batch is
 /// <code>
 /// L = partial-bce(s, y) + w(t) L_con                                   (SARB, DSRB; w ramps 0 -> 0.05 over epoch 1)
 ///   + l_I partial-bce(s', y')                                          (IPRB, from epoch blend_start)
@@ -30,7 +30,7 @@ namespace Srn.PartialLabels.Methods;
 /// unless <c>train_embeddings</c> is true; without it the embeddings are learnt from a seeded random start); <c>freeze_early</c> (the reference
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
 /// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:
-/// prototypes from the evaluation transform, the spec's choice; <c>train</c>: from the training augmentation, as the
+/// prototypes from the evaluation transform, our default; <c>train</c>: from the training augmentation, as the
 /// reference does).
 /// </remarks>
 public sealed class BlendingMethod : TrainingMethod

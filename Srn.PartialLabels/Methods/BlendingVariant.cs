@@ -1,6 +1,6 @@
 namespace Srn.PartialLabels.Methods;
 
-/// <summary>The methods built on the SSGRL network (specs/partial-labels.md).</summary>
+/// <summary>The methods built on the SSGRL network (docs/methods.md, "Partial-label methods").</summary>
 public enum BlendingVariant
 {
     /// <summary>SSGRL: the shared network trained with the partial BCE, no blending.</summary>

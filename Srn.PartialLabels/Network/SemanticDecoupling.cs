@@ -13,7 +13,7 @@ namespace Srn.PartialLabels.Network;
 /// F_c,ij = a_c,ij f_ij                      (per-location maps)
 /// f_c    = Σ_ij F_c,ij                      (category vectors)
 /// </code>
-/// There is no non-linearity between W3 and W4: the spec's "W3 applied after tanh" is the reference's
+/// There is no non-linearity between W3 and W4: SSGRL's "W3 applied after tanh" is the reference's
 /// <c>fc4(fc3(tanh(fc1(f) * fc2(x))))</c>.
 /// </summary>
 /// <remarks>

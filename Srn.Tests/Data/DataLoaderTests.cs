@@ -138,7 +138,7 @@ public sealed class DataLoaderTests
         var dataset = new SyntheticDataset(50);
         var loader = new DataLoader(dataset, new Flip(), DataLoaderOptions.ForTraining(4, seed: 5, workers: 2) with { Prefetch = 3 });
         Collect(loader, 0);
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         Collect(loader, 1);
         foreach (var batch in loader.Epoch(2))
         {
@@ -146,7 +146,7 @@ public sealed class DataLoaderTests
             break;
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
     }
 
     [Test]

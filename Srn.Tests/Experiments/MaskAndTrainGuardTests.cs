@@ -88,16 +88,16 @@ public sealed class MaskAndTrainGuardTests
     {
         var known = Manifest.Read(TrainManifest).Rows.Sum(r => r.Labels.Length);
         var (code, _, error) = Invoke("mask", "--manifest", TrainManifest, "--proportion", "1e-9", "--out", Path.Combine(dir, "masked-tiny.csv"));
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain($"keeps 0 of the {known} known labels"));
         Assert.That(File.Exists(Path.Combine(dir, "masked-tiny.csv")), Is.False);
 
         (code, _, error) = Invoke("mask", "--manifest", TrainManifest, "--protocol", "per-image", "--proportion", "0.01", "--out", Path.Combine(dir, "masked-tiny.csv"));
-        Assert.That(code, Is.EqualTo(1), "per-image at 1% of 10 classes hides every label");
+        Assert.That(code, Is.EqualTo(2), "per-image at 1% of 10 classes hides every label");
         Assert.That(error, Does.Contain("keeps 0 of"));
 
         (code, _, error) = Invoke(Train(TrainManifest, "train-tiny", "--proportion", "1e-9"));
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain($"keeps 0 of the {known} known labels"));
     }
 
@@ -105,8 +105,8 @@ public sealed class MaskAndTrainGuardTests
     public void A_negative_mask_seed_is_a_usage_error_not_an_overflow()
     {
         var (code, _, error) = Invoke(Train(TrainManifest, "train-seed", "--proportion", "0.5", "--mask-seed", "-1"));
-        Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.StartWith("error: --mask-seed must be at least 0"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.StartWith("error: --mask-seed: mask_seed must be at least 0"));
         Assert.That(error, Does.Not.Contain("Overflow").And.Not.Contain("   at "));
     }
 }

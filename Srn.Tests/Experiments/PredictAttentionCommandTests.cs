@@ -119,7 +119,7 @@ public sealed class PredictAttentionCommandTests
         Assert.That(File.Exists(outPath), Is.False);
 
         (code, _, error) = Invoke("predict", "--checkpoint", checkpoint, "--images", TestImages, "--out", outPath, "--top", "0");
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--top must be at least 1"));
     }
 
@@ -177,7 +177,7 @@ public sealed class PredictAttentionCommandTests
         Assert.That(ImageInputs.List([TestImages], 2), Is.EqualTo(Directory.GetFiles(TestImages, "*.png").Order(StringComparer.Ordinal).Take(2)));
 
         var (code, _, error) = Invoke("attention", "--checkpoint", checkpoint, "--images", TestImages, "--limit", "0", "--out", Path.Combine(dir, "lim"));
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--limit must be at least 1"));
         Assert.That(Directory.Exists(Path.Combine(dir, "lim")), Is.False);
     }

@@ -110,10 +110,10 @@ public sealed class ResNetTests
 
             if (step == 1)
             {
-                baseline = Tensor.LiveCount;
+                baseline = LiveTensors.Settled();
             }
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
     }
 }

@@ -95,13 +95,13 @@ public sealed class LossTests
         var loss = LossRegistry.Create(name);
         using var logits = Tensor.Randn([4, 6]);
         using var targets = Tensor.FromArray(new float[] { 1, -1, 0, 0.4f, -1, 1, 0, 0, 0, 0, 0, 0, 1, 1, -1, -1, 0, 0.7f, -1, -1, -1, -1, -1, 1 }, [4, 6]);
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         using (var value = loss.Compute(logits, targets))
         {
-            Assert.That(Tensor.LiveCount, Is.EqualTo(baseline + 1));
+            Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline + 1));
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
     }
 
     [Test]

@@ -6,7 +6,7 @@ namespace Srn.Tests.PartialLabels;
 
 /// <summary>
 /// The masking protocols against numpy's legacy RandomState (Fixtures/PartialLabels/make_mask_fixtures.py), exactly, and
-/// the properties the spec asks to keep: nested hcp masks, images without a known label, per-image drop counts, one
+/// the properties docs/partial-labels.md promises: nested hcp masks, images without a known label, per-image drop counts, one
 /// positive per image, determinism; then the partial label file and the argument checks.
 /// </summary>
 [TestFixture]

@@ -40,7 +40,7 @@ public sealed class TrainingStepTests
             {
                 if (step == 3)
                 {
-                    before = Tensor.LiveCount;
+                    before = LiveTensors.Settled();
                 }
 
                 using var scope = DisposeScope.Enter();
@@ -64,7 +64,7 @@ public sealed class TrainingStepTests
                 }
             }
 
-            Assert.That(Tensor.LiveCount, Is.EqualTo(before), "live native tensors must not grow across steps");
+            Assert.That(LiveTensors.Settled(), Is.EqualTo(before), "live native tensors must not grow across steps");
         }
     }
 

@@ -234,9 +234,9 @@ public sealed class FunctionalParityTests : ParityTestsBase
         }
 
         Run();
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         Run();
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 
     [Test]

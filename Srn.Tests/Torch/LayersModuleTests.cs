@@ -352,10 +352,8 @@ public sealed class LayersModuleTests
     [Test]
     public void Dispose_frees_every_handle_of_the_tree()
     {
-        // Finalize what earlier tests left unreachable, so that nothing but this test moves the count.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var baseline = Tensor.LiveCount;
+        // Settled: what earlier tests left unreachable is finalized first, so that nothing but this test moves the count.
+        var baseline = LiveTensors.Settled();
         var net = Net(7);
         using (var scope = DisposeScope.Enter())
         {
@@ -363,13 +361,13 @@ public sealed class LayersModuleTests
             _ = net.StateDict();
         }
 
-        Assert.That(Tensor.LiveCount, Is.GreaterThan(baseline));
+        Assert.That(LiveTensors.Settled(), Is.GreaterThan(baseline));
         var parameters = net.Parameters().ToList();
         net.Dispose();
 
         Assert.Multiple(() =>
         {
-            Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+            Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
             Assert.That(net.Modules().Select(m => m.IsDisposed), Is.All.True);
             Assert.That(parameters.Select(p => p.IsDisposed), Is.All.True);
         });

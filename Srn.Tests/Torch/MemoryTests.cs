@@ -23,7 +23,7 @@ public sealed class MemoryTests
             if (step == 10)
             {
                 // After warm-up: everything alive now is the loop's own state.
-                before = Tensor.LiveCount;
+                before = LiveTensors.Settled();
             }
 
             using var scope = DisposeScope.Enter();
@@ -48,7 +48,7 @@ public sealed class MemoryTests
             lastLoss = value;
         }
 
-        var after = Tensor.LiveCount;
+        var after = LiveTensors.Settled();
         Assert.That(after, Is.EqualTo(before), "live native tensors must not grow across steps");
         Assert.That(lastLoss, Is.LessThan(firstLoss * 0.5), "the loop really trains");
     }
@@ -56,7 +56,7 @@ public sealed class MemoryTests
     [Test]
     public void A_scope_disposes_what_it_collected_and_leaves_the_rest()
     {
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         using var kept = Tensor.Ones([2]);
         Tensor inner, movedOut, detached;
         using (var scope = DisposeScope.Enter())
@@ -77,7 +77,7 @@ public sealed class MemoryTests
         });
         movedOut.Dispose();
         detached.Dispose();
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline + 1));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline + 1));
     }
 
     [Test]
@@ -112,7 +112,7 @@ public sealed class MemoryTests
     [Test]
     public void Aliases_and_gradients_are_separate_handles_on_shared_tensors()
     {
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         using (var scope = DisposeScope.Enter())
         {
             var x = Tensor.Ones([2], requiresGrad: true);
@@ -124,6 +124,6 @@ public sealed class MemoryTests
             Assert.That(g1.ToArray<float>(), Is.EqualTo(new float[] { 1, 1 }));
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
     }
 }

@@ -289,9 +289,9 @@ public sealed class OptimBehaviourTests
         var adam = new AdamW([w], amsgrad: true);
         w.Grad = Tensor.Ones([3]);
         adam.Step();
-        var alive = Tensor.LiveCount;
+        var alive = LiveTensors.Settled();
         adam.Dispose();
-        Assert.That(Tensor.LiveCount, Is.EqualTo(alive - 3), "exp_avg, exp_avg_sq and max_exp_avg_sq are freed");
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(alive - 3), "exp_avg, exp_avg_sq and max_exp_avg_sq are freed");
         Assert.That(w.IsDisposed, Is.False, "the parameters belong to the caller");
         Assert.That(adam.Step, Throws.TypeOf<ObjectDisposedException>());
         Assert.That(() => adam.StateDict(), Throws.TypeOf<ObjectDisposedException>());
@@ -318,7 +318,7 @@ public sealed class OptimBehaviourTests
         {
             if (step == 10)
             {
-                before = Tensor.LiveCount;
+                before = LiveTensors.Settled();
             }
 
             using var scope = DisposeScope.Enter();
@@ -344,7 +344,7 @@ public sealed class OptimBehaviourTests
             lastLoss = value;
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before), "live native tensors must not grow across steps");
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before), "live native tensors must not grow across steps");
         Assert.That(lastLoss, Is.LessThan(firstLoss * 0.5), "the loop really trains");
     }
 

@@ -250,10 +250,10 @@ public sealed class PthCheckpointTests
             zip.GetEntry("state/data/5")!.Delete();
         }
 
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         Assert.That(() => TorchCheckpoint.Load(path), Throws.TypeOf<InvalidDataException>()
             .With.Message.Contains(path).And.Message.Contains("storage '5' is missing").And.Message.Contains("state/data/5"));
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline), "tensors made before the failure are disposed");
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline), "tensors made before the failure are disposed");
     }
 
     [TestCase(new byte[] { 0x82, 0x05 }, "EXT1 (0x82)")]
@@ -318,15 +318,15 @@ public sealed class PthCheckpointTests
     [TestCase("state_legacy.pth")]
     public void Loading_leaks_no_native_handles(string file)
     {
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         using (DisposeScope.Enter())
         {
             var loaded = TorchCheckpoint.Load(Fixture(file));
-            Assert.That(Tensor.LiveCount, Is.EqualTo(baseline + loaded.Count), "one handle per tensor, nothing else");
+            Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline + loaded.Count), "one handle per tensor, nothing else");
             DisposeAll(loaded);
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
     }
 
     private static string Fixture(string name) => Path.Combine(FixtureDir, name);

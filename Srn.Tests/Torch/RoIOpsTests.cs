@@ -190,14 +190,14 @@ public sealed class RoIOpsTests : ParityTestsBase
 
         Step(false);
         Step(true);
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         for (var i = 0; i < 5; i++)
         {
             Step(false);
             Step(true);
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
         x.Dispose();
         boxes.Dispose();
     }

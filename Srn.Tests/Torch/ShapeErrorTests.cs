@@ -309,7 +309,7 @@ public sealed class ShapeErrorTests
     {
         using var inner = DisposeScope.Enter();
         var x = X234();
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         for (var i = 0; i < 50; i++)
         {
             Assert.Throws<TorchException>(() => x.Reshape(7));
@@ -317,6 +317,6 @@ public sealed class ShapeErrorTests
             Assert.Throws<TorchException>(() => x.Chunk(0));
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 }

@@ -155,7 +155,7 @@ public sealed class ShapeViewTests
         using var inner = DisposeScope.Enter();
         var x = Range(12, 3, 4);
         var idx = Tensor.FromArray(new long[] { 2, 0 });
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         for (var i = 0; i < 20; i++)
         {
             using var perIteration = DisposeScope.Enter();
@@ -166,6 +166,6 @@ public sealed class ShapeViewTests
             _ = x.NonZeroAsTuple();
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 }

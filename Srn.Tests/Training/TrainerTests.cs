@@ -171,9 +171,9 @@ public sealed class TrainerTests
         }
 
         Run();
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         Run();
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 
     [Test]

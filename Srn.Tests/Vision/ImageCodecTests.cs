@@ -213,7 +213,7 @@ public sealed class ImageCodecTests
         var data = File.ReadAllBytes(Path.Combine(Dir, file));
         var signature = file.EndsWith(".png", StringComparison.Ordinal) ? 8 : 3;
         var n = data.Length;
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         foreach (var cut in new[] { 1, 2, 3, 8, 20, 40, 100, 300, n / 3, n / 2, n - 100, n - 13, n - 12, n - 2, n - 1 }.Where(c => c > 0 && c < n).Distinct())
         {
             var path = Path.Combine(temp, $"cut{cut}-{file}");
@@ -223,7 +223,7 @@ public sealed class ImageCodecTests
             Assert.That(e.Message, Does.Contain(cut >= signature ? "truncated" : "unknown image format"), $"cut at {cut}: {e.Message}");
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 
     [Test]
@@ -256,7 +256,7 @@ public sealed class ImageCodecTests
             inputs.Add(($"garbage{i}.jpg", jpeg, "JPEG"));
         }
 
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Settled();
         foreach (var (name, bytes, expect) in inputs)
         {
             var path = Path.Combine(temp, name);
@@ -266,7 +266,7 @@ public sealed class ImageCodecTests
             Assert.Throws<InvalidDataException>(() => ImageCodec.Decode(bytes, ImageMode.Gray), name);
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(before));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(before));
     }
 
     [Test]
@@ -391,7 +391,7 @@ public sealed class ImageCodecTests
         var bad = File.ReadAllBytes(Path.Combine(Dir, "dots.png"))[..500];
         for (var round = 0; round < 2; round++)
         {
-            var before = Tensor.LiveCount;
+            var before = LiveTensors.Settled();
             foreach (var file in files)
             {
                 foreach (var (_, mode) in Modes)
@@ -402,7 +402,7 @@ public sealed class ImageCodecTests
             }
 
             Assert.Throws<InvalidDataException>(() => ImageCodec.Decode(bad));
-            Assert.That(Tensor.LiveCount, Is.EqualTo(before), $"round {round}");
+            Assert.That(LiveTensors.Settled(), Is.EqualTo(before), $"round {round}");
         }
     }
 

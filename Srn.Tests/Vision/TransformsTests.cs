@@ -574,15 +574,15 @@ public sealed class TransformsTests
             Release(t.Apply(i, new Random(0)), i);
         }
 
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         for (var seed = 0; seed < 10; seed++)
         {
             foreach (var (t, i) in transforms)
             {
                 var output = t.Apply(i, new Random(seed));
-                Assert.That(Tensor.LiveCount, Is.LessThanOrEqualTo(baseline + 1), $"{t.GetType().Name}: more than its result alive");
+                Assert.That(LiveTensors.Settled(), Is.LessThanOrEqualTo(baseline + 1), $"{t.GetType().Name}: more than its result alive");
                 Release(output, i);
-                Assert.That(Tensor.LiveCount, Is.EqualTo(baseline), $"{t.GetType().Name}: leaked a native handle");
+                Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline), $"{t.GetType().Name}: leaked a native handle");
             }
         }
 
@@ -596,7 +596,7 @@ public sealed class TransformsTests
     public void Results_join_the_callers_dispose_scope()
     {
         var image = RandomImage(12, 3, 40, 40);
-        var baseline = Tensor.LiveCount;
+        var baseline = LiveTensors.Settled();
         using (var scope = DisposeScope.Enter())
         {
             var pipeline = new Compose(new SrnMultiScaleCrop(outputSize: 24, baseSize: 32, cropSizes: [32, 24, 16]), new ToFloat(), Normalize.ImageNet);
@@ -608,7 +608,7 @@ public sealed class TransformsTests
             Assert.That(scope.Count, Is.EqualTo(5), "each result belongs to the caller's scope; intermediates are gone");
         }
 
-        Assert.That(Tensor.LiveCount, Is.EqualTo(baseline));
+        Assert.That(LiveTensors.Settled(), Is.EqualTo(baseline));
         Assert.That(image.IsDisposed, Is.False);
         image.Dispose();
     }

@@ -4,7 +4,7 @@ using Srn.Torch.NN;
 namespace Srn.Models;
 
 /// <summary>
-/// SRN, the Spatial Regularization Network (Zhu et al., CVPR 2017; specs/srn.md) on a registry ResNet:
+/// SRN, the Spatial Regularization Network (Zhu et al., CVPR 2017; docs/methods.md, "SRN") on a registry ResNet:
 /// <code>
 /// X     = f_cnn(I)                 stem .. layer3 (stride 16; 1024 x 14 x 14 for ResNet-101 at 224)
 /// y_cls = fc(avgpool(layer4(X)))

@@ -5,7 +5,7 @@ using Srn.Vision;
 
 namespace Srn.Models;
 
-/// <summary>How often SRN's attention map of a present label peaks inside a box of that label (specs/srn.md, issue 5).</summary>
+/// <summary>How often SRN's attention map of a present label peaks inside a box of that label (docs/methods.md, "Attention pointing"; issue 5).</summary>
 public static class SrnAttentionPointing
 {
     /// <summary>Runs the attention branch over a dataset with boxes and tallies <see cref="PointingAccuracy"/>.</summary>

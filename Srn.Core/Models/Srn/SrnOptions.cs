@@ -1,6 +1,6 @@
 namespace Srn.Models;
 
-/// <summary>The shape of SRN's branches (specs/srn.md; Zhu et al., CVPR 2017).</summary>
+/// <summary>The shape of SRN's branches (docs/methods.md, "SRN"; Zhu et al., CVPR 2017).</summary>
 public sealed record SrnOptions
 {
     /// <summary>Hidden channels of f_att's first two convolutions (paper: 512).</summary>

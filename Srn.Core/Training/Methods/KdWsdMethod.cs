@@ -8,7 +8,7 @@ using Srn.Training.Losses;
 namespace Srn.Training.Methods;
 
 /// <summary>
-/// KD-WSD (Liu et al. 2018; specs/kd-wsd.md, docs/kd-wsd.md): a WSDDN teacher trained from image-level labels, then a
+/// KD-WSD (Liu et al. 2018; docs/kd-wsd.md): a WSDDN teacher trained from image-level labels, then a
 /// plain ResNet student distilled from it in three stages:
 /// <list type="number">
 /// <item><c>teacher</c>: WSDDN's masked, clamped BCE on phi; the student idle and frozen;</item>

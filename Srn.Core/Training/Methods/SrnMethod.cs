@@ -8,7 +8,7 @@ using Srn.Training.Losses;
 namespace Srn.Training.Methods;
 
 /// <summary>
-/// SRN trained in the paper's four stages (specs/srn.md), each with the (masked) loss on its own head:
+/// SRN trained in the paper's four stages (docs/methods.md, "SRN"), each with the (masked) loss on its own head:
 /// <list type="number">
 /// <item><c>cls</c>: f_cnn + f_cls on y_cls (SRN branches untouched);</item>
 /// <item><c>att</c>: f_att + confidence on y_att, f_cnn and f_cls frozen (eval mode: batch-norm statistics fixed);</item>

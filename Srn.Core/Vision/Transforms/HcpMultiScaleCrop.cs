@@ -3,14 +3,14 @@ using Srn.Torch;
 namespace Srn.Vision.Transforms;
 
 /// <summary>
-/// The partial-label training crop of HCP-MLR-PL (SSGRL, SST, SARB, HST, DSRB; docs: specs/partial-labels.md): resize
-/// the image to B x B (512), cut a square s x s window at a uniformly random position with s drawn uniformly from
+/// The partial-label training crop of HCP-MLR-PL (SSGRL, SST, SARB, HST, DSRB; docs/methods.md, the default training
+/// augmentation): resize the image to B x B (512), cut a square s x s window at a uniformly random position with s drawn uniformly from
 /// {512, 448, 384, 320, 256}, and resize the window to S x S (448). Boxes are scaled, shifted, clipped to the window
 /// (vanished ones dropped) and scaled again.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The spec says "resize 512, random crop size from {512, 448, 384, 320, 256}, resize to 448". Where it is silent we
+/// The published recipe says "resize 512, random crop size from {512, 448, 384, 320, 256}, resize to 448". Where it is silent we
 /// follow the reference code (HCP-MLR-PL <c>utils/dataloader.py</c>), which is not a TSN-style MultiScaleCrop but
 /// <c>Resize((512, 512), BICUBIC)</c>, <c>RandomChoice([RandomCrop(s) for s in sizes])</c>,
 /// <c>Resize((448, 448), BICUBIC)</c>: the first resize is to a square (not the shorter side), windows are square,

@@ -3,9 +3,9 @@ using Srn.Torch;
 namespace Srn.Vision.Transforms;
 
 /// <summary>
-/// SRN's training crop (Zhu et al., CVPR 2017; docs: specs/srn.md): resize the image to B x B (256), cut a w x h window
-/// at one of the four corners or the centre, with w and h each drawn from {256, 224, 192, 168, 128}, and resize the
-/// window to S x S (224). Boxes are scaled, shifted, clipped to the window (vanished ones dropped) and scaled again.
+/// SRN's training crop (Zhu et al., CVPR 2017; docs/methods.md, the default training augmentation): resize the image
+/// to B x B (256), cut a w x h window at one of the four corners or the centre, with w and h each drawn from
+/// {256, 224, 192, 168, 128}, and resize the window to S x S (224). Boxes are scaled, shifted, clipped to the window (vanished ones dropped) and scaled again.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -1,4 +1,4 @@
-"""Golden fixture for SRN (Srn.Core/Models/Srn): a PyTorch SRN written from specs/srn.md with the same state-dict
+"""Golden fixture for SRN (Srn.Core/Models/Srn): a PyTorch SRN written from docs/methods.md ("SRN") with the same state-dict
 names as SpatialRegularizationNet, on Srn's resnet-small (torchvision's ResNet class with BasicBlock [1, 1, 1, 1] and
 widths 16-32-64-128) at 64x64 input (stage-3 map 4x4), width 32, 3 classes.
 Saves weights (model/<key>), input, every head, the attention and confidence maps, and the gradient of the input for

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from fixturelib import save_safetensors  # noqa: E402
 
 
-# ----- the losses, written from their definitions (specs/partial-labels.md, "Losses") -----
+# ----- the losses, written from their definitions (docs/partial-labels.md, "Losses") -----
 def partial_bce(s, t):
     # The reference: BCE-with-logits over the known entries, against t clamped to [0, 1]; 0 when nothing is known.
     m = t != 0

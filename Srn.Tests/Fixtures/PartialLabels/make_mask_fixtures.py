@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from fixturelib import save_safetensors  # noqa: E402
 
 
-# ----- the protocols, as specs/partial-labels.md defines them in numpy terms -----
+# ----- the protocols, as docs/partial-labels.md defines them in numpy terms -----
 def hcp(labels, p, seed):
     # HCP-MLR-PL's changeLabelProportion: np.random.seed(0); mask = np.random.random(shape); keep iff mask < p.
     u = np.random.RandomState(seed).random_sample(labels.shape)
