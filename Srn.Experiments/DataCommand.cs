@@ -7,7 +7,7 @@ namespace Srn.Experiments;
 
 /// <summary>
 /// <c>srn data</c>: converts public datasets to manifests (<c>srn data coco|voc2007|nuswide|vg200|manifest --root R --out O</c>)
-/// and generates FashionScenes (<c>srn data fashion-scenes --out DIR</c>). See specs/datasets.md and docs/fashion-scenes.md.
+/// and generates FashionScenes (<c>srn data fashion-scenes --out DIR</c>). See docs/datasets.md and docs/fashion-scenes.md.
 /// </summary>
 internal static class DataCommand
 {

@@ -9,7 +9,7 @@ namespace Srn.Experiments;
 
 /// <summary>
 /// <c>srn mask --manifest M.csv --protocol hcp --proportion 0.3 [--seed 0] --out masked.csv</c>: applies a masking
-/// protocol of specs/partial-labels.md to a training manifest and writes the partial manifest (hidden labels are 0),
+/// protocol of docs/partial-labels.md to a training manifest and writes the partial manifest (hidden labels are 0),
 /// atomically. <c>--protocol file --file P.csv</c> checks a user's partial label file against the manifest instead and
 /// writes it in the manifest's order. Prints the known-label share of each class. A manifest that lists an image twice is
 /// refused (<see cref="Manifest.Read"/>), and so is a proportion that keeps no label.

@@ -6,7 +6,7 @@ using Srn.Metrics;
 namespace Srn.Experiments;
 
 /// <summary>
-/// <c>srn metrics --scores S.csv --targets T.csv --out DIR</c>: every metric of specs/metrics.md for a score file
+/// <c>srn metrics --scores S.csv --targets T.csv --out DIR</c>: every metric of docs/metrics.md for a score file
 /// against a target manifest. Both files are manifest-shaped (<c>image,&lt;class 1&gt;,...</c>); rows are matched by
 /// image and columns by class name, and the output follows the targets' order. Writes <c>DIR/metrics.csv</c> (one row,
 /// percent) and <c>DIR/per_class_ap.csv</c> (a class without a known positive has empty AP cells), each atomically.

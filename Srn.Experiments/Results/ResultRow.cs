@@ -83,6 +83,9 @@ internal sealed record ResultRow
     /// <summary>Device it ran on (<c>cpu</c>, <c>cuda:0</c>).</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>The run's other result-affecting settings (columns <see cref="ResultsCsv.SettingColumns"/>); unknown in files written before they were recorded.</summary>
+    public RunSettingCells Settings { get; init; } = RunSettingCells.Unknown;
+
     /// <summary>This row with every metric column taken from <paramref name="metrics"/> (which must use k = 3 for the top-k columns).</summary>
     /// <param name="metrics">The evaluation's metrics.</param>
     /// <returns>The row.</returns>

@@ -7,23 +7,31 @@ namespace Srn.Experiments.Results;
 /// <c>results.csv</c>: one row per evaluation (run x epoch), columns <see cref="Columns"/>. Metrics and the proportion are
 /// written with at most 6 decimals, the loss with 9 significant digits (it is a float32), seconds to the millisecond;
 /// an empty number cell is NaN. Metrics are percentages in [0, 100]. Files written before overall recall's column was
-/// renamed from <c>or</c> (a Python keyword) to <c>or_</c> (<see cref="LegacyColumns"/>) are still read.
+/// renamed from <c>or</c> (a Python keyword) to <c>or_</c> , and files without the setting columns (<see cref="LegacyHeaders"/>), are still read.
 /// </summary>
 internal static class ResultsCsv
 {
     /// <summary>The file name.</summary>
     public const string FileName = "results.csv";
 
-    /// <summary>The header, in order (specs/experiments.md).</summary>
+    /// <summary>The run settings each row carries besides its identity columns, so results files of different sweeps concatenate without collisions.</summary>
+    public static readonly IReadOnlyList<string> SettingColumns =
+        ["epochs", "batch_size", "protocol", "mask_seed", "train_limit", "test_limit", "augment", "options", "identity_hash"];
+
+    /// <summary>The header, in order (docs/experiments.md).</summary>
     public static readonly IReadOnlyList<string> Columns =
     [
         "run_id", "dataset", "method", "backbone", "image_size", "proportion", "seed", "epoch",
         "map", "map_noninterp", "cp", "cr", "cf1", "op", "or_", "of1", "cp3", "cr3", "cf1_3", "op3", "or3", "of1_3",
-        "train_loss", "seconds", "device",
+        "train_loss", "seconds", "device", .. SettingColumns,
     ];
 
-    /// <summary>The header before the rename of <c>or</c> to <c>or_</c>; accepted on read.</summary>
-    public static readonly IReadOnlyList<string> LegacyColumns = [.. Columns.Select(c => c == "or_" ? "or" : c)];
+    /// <summary>The headers of earlier versions, accepted on read: without the setting columns, with overall recall as <c>or_</c> or as <c>or</c>.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> LegacyHeaders =
+    [
+        [.. Columns.Take(Columns.Count - SettingColumns.Count)],
+        [.. Columns.Take(Columns.Count - SettingColumns.Count).Select(c => c == "or_" ? "or" : c)],
+    ];
 
     /// <summary>The index of the first metric column (<c>map</c>); the 14 metric columns follow each other.</summary>
     private const int FirstMetric = 8;
@@ -51,6 +59,7 @@ internal static class ResultsCsv
             CsvCells.Integer(r.ImageSize), CsvCells.Fixed6(r.Proportion), CsvCells.Integer(r.Seed), CsvCells.Integer(r.Epoch),
             .. new[] { r.Map, r.MapNonInterp, r.CP, r.CR, r.CF1, r.OP, r.OR, r.OF1, r.Top3CP, r.Top3CR, r.Top3CF1, r.Top3OP, r.Top3OR, r.Top3OF1 }.Select(CsvCells.Fixed6),
             CsvCells.Float32(r.TrainLoss), CsvCells.Seconds(r.Seconds), r.Device,
+            .. r.Settings.Values(),
         ];
     }
 
@@ -68,7 +77,7 @@ internal static class ResultsCsv
     /// <summary>As <see cref="Read"/>, with the line each row starts on (for error messages of callers).</summary>
     internal static List<(ResultRow Row, int Line)> ReadWithLines(string path)
     {
-        var rows = CsvCells.ReadAny(path, [Columns, LegacyColumns], Parse).Rows;
+        var rows = CsvCells.ReadAny(path, [Columns, .. LegacyHeaders], Parse).Rows;
         Validate(rows, path);
         return rows;
     }
@@ -158,6 +167,7 @@ internal static class ResultsCsv
             OP = c.Percent(13), OR = c.Percent(14), OF1 = c.Percent(15),
             Top3CP = c.Percent(16), Top3CR = c.Percent(17), Top3CF1 = c.Percent(18), Top3OP = c.Percent(19), Top3OR = c.Percent(20), Top3OF1 = c.Percent(21),
             TrainLoss = c.Number(22), Seconds = c.Number(23), Device = c.Text(24),
+            Settings = c.Columns.Count == Columns.Count ? RunSettingCells.From([.. Enumerable.Range(25, SettingColumns.Count).Select(i => c.Csv.GetString(i))]) : RunSettingCells.Unknown,
         };
     }
 }

@@ -56,7 +56,8 @@ internal sealed record DataSource(
         Manifest train, test;
         if (complete)
         {
-            (train, test) = (Manifest.Read(File("train.csv")), Manifest.Read(File("test.csv")));
+            // Headers only: a damaged image fails now, naming it, not in the middle of epoch 1.
+            (train, test) = (Manifest.Read(File("train.csv")).CheckImages(directory).Manifest, Manifest.Read(File("test.csv")).CheckImages(directory).Manifest);
         }
         else
         {

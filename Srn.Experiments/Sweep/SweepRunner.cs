@@ -167,6 +167,7 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
                 Proportion = spec.Proportion, Seed = spec.Seed, Epoch = e.Epoch, Map = m.Map, MapNonInterp = m.MapNonInterpolated,
                 CP = m.CP, CR = m.CR, CF1 = m.CF1, OP = m.OP, OR = m.OR, OF1 = m.OF1, Top3CP = m.CP3, Top3CR = m.CR3, Top3CF1 = m.CF1_3,
                 Top3OP = m.OP3, Top3OR = m.OR3, Top3OF1 = m.OF1_3, TrainLoss = e.TrainLoss, Seconds = elapsed, Device = DeviceOption.Parse(spec.Device).ToString(),
+                Settings = RunSettingCells.Of(spec, record.Identity),
             });
             perClass.AddRange(m.ClassAp.Select((ap, c) => new PerClassApRow(runId, e.Epoch, setup.ClassNames[c], ap)));
         }
