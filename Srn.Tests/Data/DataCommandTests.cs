@@ -59,7 +59,7 @@ public sealed class DataCommandTests
     }
 
     [Test]
-    public void Errors_exit_with_1_and_a_message_and_write_nothing()
+    public void Errors_exit_with_1_for_bad_files_and_2_for_bad_options_and_write_nothing()
     {
         var (code, error) = Srn("nuswide", "--root", DataFixtures.Path("nuswide"), "--out", dir);
         Assert.That(code, Is.EqualTo(1));
@@ -71,7 +71,7 @@ public sealed class DataCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Does.Contain("dataset-fashion-mnist"));
         (code, error) = Srn("fashion-scenes", "--out", dir, "--train", "3");
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2), "a usage error");
         Assert.That(error, Does.Contain("TrainScenes must be at least 10"));
     }
 

@@ -33,6 +33,7 @@ internal static class ResultRows
         TrainLoss = 0.123456789,
         Seconds = seconds,
         Device = "cpu",
+        Settings = new RunSettingCells("6", "32", "hcp", "0", "", "", "hcp", "lr=0.1;loss=asl", "abcd1234"),
     };
 
     public static PerClassApRow[] PerClass(string runId, int epoch, params double?[] aps) =>

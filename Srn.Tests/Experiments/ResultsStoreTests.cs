@@ -22,7 +22,8 @@ public sealed class ResultsStoreTests
         var store = new ResultsStore(dir);
         store.AddRun([ResultRows.Make("dsrb", 0.1, 0, 41.5)], ResultRows.PerClass("dsrb-p0.1-s0", 1, 50, null));
         Assert.That(File.ReadAllLines(store.ResultsPath)[0], Is.EqualTo(
-            "run_id,dataset,method,backbone,image_size,proportion,seed,epoch,map,map_noninterp,cp,cr,cf1,op,or_,of1,cp3,cr3,cf1_3,op3,or3,of1_3,train_loss,seconds,device"));
+            "run_id,dataset,method,backbone,image_size,proportion,seed,epoch,map,map_noninterp,cp,cr,cf1,op,or_,of1,cp3,cr3,cf1_3,op3,or3,of1_3,train_loss,seconds,device," +
+            "epochs,batch_size,protocol,mask_seed,train_limit,test_limit,augment,options,identity_hash"));
         Assert.That(File.ReadAllLines(store.PerClassApPath), Is.EqualTo(new[] { "run_id,epoch,class,ap", "dsrb-p0.1-s0,1,class 0,50", "dsrb-p0.1-s0,1,class 1," }));
     }
 
@@ -38,7 +39,7 @@ public sealed class ResultsStoreTests
             store.AddRun([row], ResultRows.PerClass(row.RunId, 3, 12.3456789, null));
             var line = File.ReadAllLines(store.ResultsPath)[1];
             Assert.That(line, Does.StartWith("\"a,\"\"quoted\"\" run\",fashion-scenes,dsrb,resnet-small,112,0.3,2,3,41.123457,40.623457,70.25,40.125,50,75,45.5,,"));
-            Assert.That(line, Does.EndWith(",0.123456789,12.5,cuda:0"));
+            Assert.That(line, Does.EndWith(",0.123456789,12.5,cuda:0,6,32,hcp,0,,,hcp,lr=0.1;loss=asl,abcd1234"));
 
             var back = store.ReadResults().Single();
             Assert.That(back, Is.EqualTo(row with { Map = 41.123457, MapNonInterp = 40.623457 }));
@@ -94,7 +95,8 @@ public sealed class ResultsStoreTests
         Assert.That(Directory.GetFiles(dir), Is.Empty);
     }
 
-    private static readonly string Header = string.Join(",", ResultsCsv.Columns);
+    // Files of the first version (no setting columns) are still read: the cases use their shorter rows.
+    private static readonly string Header = string.Join(",", ResultsCsv.LegacyHeaders[0]);
     private const string Good = "r1,ds,m,resnet-small,112,0.5,0,1,40,39,1,2,3,4,5,6,7,8,9,10,11,12,0.5,1.5,cpu";
 
     [TestCase("run_id,dataset\nr1,ds\n", 1, "the header is 'run_id,dataset'")]

@@ -133,6 +133,6 @@ public sealed class ShardMergeTests
         File.AppendAllText(Path.Combine(a, "results.csv"), "broken,row\n");
         var (code, _, error) = Invoke("--out", Path.Combine(dir, "m"), a);
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.Contain(Path.Combine(a, "results.csv") + ":3:").And.Contain("2 cells, expected 25"));
+        Assert.That(error, Does.Contain(Path.Combine(a, "results.csv") + ":3:").And.Contain("2 cells, expected 34"));
     }
 }

@@ -120,7 +120,7 @@ public sealed class MetricsCommandTests
         Assert.That(row[10..], Is.EqualTo(new[] { noThreshold.CP, noThreshold.CR, noThreshold.CF1, noThreshold.OP, noThreshold.OR, noThreshold.OF1 }));
 
         var (code, _, error) = Invoke("--scores", scores, "--targets", targets, "--out", outDir, "--score-kind", "probabilities");
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2), "an option that does not fit the scores is a usage error");
         Assert.That(error, Does.Contain("declared probabilities").And.Contain("outside [0, 1]"));
     }
 

@@ -93,8 +93,8 @@ public sealed class MaskCommandTests
     public void Bad_arguments_are_clear_errors(string[] args, string message)
     {
         var (code, _, error) = Invoke(["--manifest", manifestPath, "--out", Out, .. args]);
-        Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.StartWith("srn mask: ").And.Contain(message).And.Not.Contain("(Parameter"));
+        Assert.That(code, Is.EqualTo(2), "a usage error");
+        Assert.That(error, Does.StartWith("error: ").And.Contain(message).And.Not.Contain("(Parameter"));
         Assert.That(System.IO.File.Exists(Out), Is.False, "nothing written");
     }
 
