@@ -74,6 +74,9 @@ internal static class Program
                 Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
                 Out = new AnsiConsoleOutput(Console.Out),
             });
+
+            // Spectre wraps at the console's width (80 when redirected): a log line must stay one line.
+            AnsiConsole.Profile.Width = 4096;
         }
     }
 }

@@ -125,7 +125,7 @@ public sealed record RunConfiguration
             _ = Srn.Models.ModelRegistry.Config(Backbone);
             _ = Masking.MaskingProtocols.Parse(Protocol);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
         {
             throw new RunConfigurationException(e.Message, e);
         }

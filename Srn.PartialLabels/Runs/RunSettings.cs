@@ -156,7 +156,7 @@ public static class RunSettings
             _ = Srn.Models.ModelRegistry.Config(text);
             return text;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
         {
             throw new RunConfigurationException($"backbone '{text}': {e.Message}", e);
         }

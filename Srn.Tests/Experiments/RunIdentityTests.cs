@@ -33,6 +33,7 @@ public sealed class RunIdentityTests
     [TestCase("seed", "-3")]
     [TestCase("batch_size", "9999999999")]
     [TestCase("method", "no-such-method")]
+    [TestCase("backbone", "resnet9000")]
     [TestCase("protocol", "nope")]
     [TestCase("device", "tpu")]
     [TestCase("option", "novalue")]

@@ -53,8 +53,8 @@ public sealed class RunSafetyTests
     // srn train with small defaults; an option in `more` replaces its default.
     private string[] Train(string run, params string[] more)
     {
-        string[] defaults = ["--method", "partial-bce", "--epochs", "1", "--batch-size", "16", "--image-size", "64"];
-        var args = new List<string> { "train", "--data", DataDir, "--out", Path.Combine(dir, run) };
+        string[] defaults = ["--method", "partial-bce", "--epochs", "1", "--batch-size", "16", "--image-size", "64", "--data", DataDir];
+        var args = new List<string> { "train", "--out", Path.Combine(dir, run) };
         for (var i = 0; i < defaults.Length; i += 2)
         {
             if (!more.Contains(defaults[i]))
@@ -170,6 +170,35 @@ public sealed class RunSafetyTests
         renamed.Write(reversedPath);
         Assert.That(Invoke(Eval("eval-renamed", "--match-classes-by-name")), Is.EqualTo(1));
         Assert.That(error.ToString(), Does.Contain("missing: " + test.Classes[0]));
+    }
+
+    [Test]
+    public void Observed_9_eval_flags_a_recomputed_map_that_differs_from_the_training_log()
+    {
+        // The run's own data, but images changed after training (the manifests, and so the fingerprint, stay equal).
+        var data = Path.Combine(dir, "data-changed");
+        CopyDirectory(DataDir, data);
+        Assert.That(Invoke(Train("changed", "--data", data)), Is.EqualTo(0));
+        Assert.That(Invoke("eval", "--checkpoint", Checkpoint("changed")), Is.EqualTo(0), "unchanged: equal to the log");
+
+        var images = Directory.GetFiles(Path.Combine(data, "images", "test"), "*.png").Order(StringComparer.Ordinal).ToArray();
+        foreach (var image in images.Skip(1))
+        {
+            File.Copy(images[0], image, overwrite: true);
+        }
+
+        Assert.That(Invoke("eval", "--checkpoint", Checkpoint("changed"), "--data", data), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("differs from the training log's").And.Contain("on the run's own test data"));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private static double Column(string csvPath, string column)
