@@ -50,6 +50,11 @@ internal sealed record DataSource(
     /// <exception cref="IOException">When the directory holds files that are not a FashionScenes generation.</exception>
     public static DataSource FashionScenes(string directory, Action<string>? log = null)
     {
+        if (System.IO.File.Exists(directory))
+        {
+            throw new IOException($"{Path.GetFullPath(directory)} is a file; --data names the FashionScenes directory.");
+        }
+
         var stampPath = Path.Combine(directory, FashionScenesDataset.StampFile);
         string File(string suffix) => Path.Combine(directory, $"{FashionScenesDataset.Name}.{suffix}");
         var complete = System.IO.File.Exists(stampPath) && RequiredFiles.All(s => System.IO.File.Exists(File(s)));

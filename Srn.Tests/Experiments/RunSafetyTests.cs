@@ -87,6 +87,8 @@ public sealed class RunSafetyTests
         var foreign = Directory.CreateDirectory(Path.Combine(dir, "foreign")).FullName;
         File.WriteAllText(Path.Combine(foreign, "notes.txt"), "mine");
         Assert.That(() => DataSource.FashionScenes(foreign), Throws.TypeOf<IOException>().With.Message.Contains("notes.txt"));
+        Assert.That(() => DataSource.FashionScenes(Path.Combine(foreign, "notes.txt")), Throws.TypeOf<IOException>().With.Message.Contains("is a file"));
+        Assert.That(File.ReadAllText(Path.Combine(foreign, "notes.txt")), Is.EqualTo("mine"));
     }
 
     [Test]
