@@ -12,7 +12,7 @@ namespace Srn.Torch.Interop;
 internal static class NativeLibraryLoader
 {
     /// <summary>The ABI version this assembly was written against (SRN_ABI_VERSION in srn_native.h).</summary>
-    public const int ExpectedAbiVersion = 1;
+    public const int ExpectedAbiVersion = 2;
 
     /// <summary>Environment variable naming an explicit path to libsrn_native.so.</summary>
     public const string PathVariable = "SRN_NATIVE_LIBRARY";

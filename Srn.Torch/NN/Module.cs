@@ -124,6 +124,24 @@ public abstract partial class Module : IDisposable
     /// <exception cref="TorchException">When the device is unavailable.</exception>
     public Module To(Device device) => Convert(t => t.To(device), floatingOnly: false);
 
+    /// <summary>
+    /// Lays out every 4-D parameter, gradient and buffer (convolution weights) in <paramref name="format"/>, in place; other
+    /// ranks keep theirs. Same as <c>Module.to(memory_format=...)</c>.
+    /// </summary>
+    /// <param name="format"><see cref="MemoryFormat.ChannelsLast"/> (4-D) or <see cref="MemoryFormat.ChannelsLast3d"/> (5-D), or <see cref="MemoryFormat.Contiguous"/> back.</param>
+    /// <returns>This module.</returns>
+    /// <exception cref="ArgumentException">For <see cref="MemoryFormat.Preserve"/>, which is no layout.</exception>
+    public Module To(MemoryFormat format)
+    {
+        if (format == MemoryFormat.Preserve)
+        {
+            throw new ArgumentException("Module.To(memory format) needs a layout, not Preserve.", nameof(format));
+        }
+
+        var rank = format == MemoryFormat.ChannelsLast3d ? 5 : 4;
+        return Convert(t => t.Dim == rank || (format == MemoryFormat.Contiguous && t.Dim >= 4) ? t.Contiguous(format) : t, floatingOnly: false);
+    }
+
     /// <summary>Converts every floating-point parameter, gradient and buffer to a dtype, in place (integer buffers keep theirs). Same as <c>Module.to(dtype)</c>.</summary>
     /// <param name="dtype">A floating-point type.</param>
     /// <returns>This module.</returns>

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever an export changes signature or meaning; checked by Srn.Torch at load. */
-#define SRN_ABI_VERSION 1
+#define SRN_ABI_VERSION 2
 
 typedef struct srn_tensor_s* srn_tensor;           /* owns one at::Tensor */
 typedef struct srn_tensor_list_s* srn_tensor_list; /* owns a std::vector<at::Tensor> */
@@ -348,6 +348,18 @@ SRN_API srn_tensor srn_cross_entropy(srn_tensor input, srn_tensor target, srn_te
                                      int32_t reduction, double label_smoothing);
 SRN_API srn_tensor srn_kl_div(srn_tensor input, srn_tensor target, int32_t reduction, int32_t log_target);
 SRN_API srn_tensor srn_mse_loss(srn_tensor input, srn_tensor target, int32_t reduction);
+
+/* ===== mixed precision (amp.cpp) ==========================================================
+ * Autocast state is libtorch's own and thread-local. device_type: 0 = CPU, 1 = CUDA; dtype: an srn_dtype
+ * (SRN_BFLOAT16 or SRN_FLOAT16). memory_format: 0 = contiguous, 1 = preserve, 2 = channels_last,
+ * 3 = channels_last_3d (c10::MemoryFormat codes). */
+SRN_API int32_t srn_autocast_get(int32_t device_type, int32_t* enabled, int32_t* dtype);
+SRN_API int32_t srn_autocast_set(int32_t device_type, int32_t enabled, int32_t dtype);
+SRN_API int32_t srn_autocast_enter_nesting(int32_t* depth);
+SRN_API int32_t srn_autocast_exit_nesting(int32_t* depth); /* clears the cast cache when it reaches 0 */
+SRN_API srn_tensor srn_contiguous_format(srn_tensor t, int32_t memory_format);
+SRN_API int32_t srn_tensor_is_contiguous_format(srn_tensor t, int32_t memory_format, int32_t* out);
+SRN_API int32_t srn_tensor_suggest_memory_format(srn_tensor t, int32_t* out);
 
 #ifdef __cplusplus
 }
