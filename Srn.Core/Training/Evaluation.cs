@@ -29,6 +29,7 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
         var targets = new double[dataset.Count, classes];
         var names = new string[dataset.Count];
         var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers));
+        MixedPrecision.Prepare(method.Model, options);
         var wasTraining = method.Model.Training;
         method.Model.Eval();
         try
@@ -39,7 +40,13 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
                 using (batch)
                 using (DisposeScope.Enter())
                 {
-                    var logits = method.Predict(batch.Images.To(options.Device)).To(ScalarType.Float64).Cpu();
+                    Tensor predicted;
+                    using (MixedPrecision.Enter(options))
+                    {
+                        predicted = method.Predict(MixedPrecision.Layout(batch.Images.To(options.Device), options));
+                    }
+
+                    var logits = predicted.To(ScalarType.Float64).Cpu();
                     if (logits.Shape is not [var b, var c] || b != batch.Count || c != classes)
                     {
                         throw new InvalidOperationException($"Method '{method.Name}' predicted [{string.Join(", ", logits.Shape)}] for a batch of {batch.Count} images and {classes} classes.");

@@ -38,6 +38,7 @@ public static class Trainer
         }
 
         CheckData(method, data);
+        MixedPrecision.Prepare(method.Model, options);
         var stages = method.Stages;
         var totalEpochs = stages.Sum(s => s.Epochs);
         var history = new List<EpochResult>();
@@ -156,9 +157,19 @@ public static class Trainer
             using (batch)
             using (DisposeScope.Enter())
             {
-                var x = batch.Images.To(options.Device);
+                var x = MixedPrecision.Layout(batch.Images.To(options.Device), options);
                 var y = batch.Targets.To(options.Device);
-                var loss = method.TrainingLoss(context, batch, x, y, batches);
+                Tensor loss;
+                using (MixedPrecision.Enter(options))
+                {
+                    loss = method.TrainingLoss(context, batch, x, y, batches);
+                }
+
+                if (loss.DType != ScalarType.Float32)
+                {
+                    loss = loss.To(ScalarType.Float32);
+                }
+
                 optimizer.ZeroGrad();
                 loss.Backward();
                 if (options.ClipGradNorm is { } maxNorm)

@@ -33,6 +33,12 @@ public sealed record TrainerOptions
     /// <summary>Resume from <see cref="CheckpointPath"/> when it exists (exactly: same result as an uninterrupted run on CPU).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>The arithmetic of training and evaluation (<see cref="Training.Precision"/>); float32 by default.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Lay out the model's convolution weights and each batch of images channels-last (NHWC), as <c>model.to(memory_format=torch.channels_last)</c>.</summary>
+    public bool ChannelsLast { get; init; }
+
     /// <summary>Stored in every checkpoint's metadata besides the checkpoint's own entries (e.g. the run's configuration).</summary>
     public IReadOnlyDictionary<string, string> CheckpointMetadata { get; init; } = new Dictionary<string, string>();
 

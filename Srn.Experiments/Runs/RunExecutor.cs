@@ -75,6 +75,8 @@ internal static class RunExecutor
     {
         Seed = config.Seed, Device = DeviceOption.Parse(config.Device), BatchSize = config.BatchSize, Workers = config.Workers, Threads = config.Threads,
         CheckpointPath = checkpoint, Resume = resume, Progress = progress, EpochFinished = epochFinished,
+        Precision = config.ResolvedPrecision switch { "bf16" => Precision.Bf16, "fp16" => Precision.Fp16, _ => Precision.Fp32 },
+        ChannelsLast = config.ChannelsLast,
         CheckpointMetadata = record?.Metadata() ?? new Dictionary<string, string>(),
     };
 }

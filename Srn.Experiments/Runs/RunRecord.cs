@@ -38,6 +38,7 @@ internal sealed record RunRecord(RunConfiguration Configuration, RunIdentity Ide
         var resolved = configuration with
         {
             ImageSize = configuration.ResolvedImageSize, Augment = configuration.ResolvedAugment, Threads = configuration.Threads ?? LibTorch.NumThreads,
+            Precision = configuration.ResolvedPrecision,
         };
         var identity = RunIdentity.Of(resolved, data.Fingerprint);
         return new RunRecord(resolved, identity, identity.RunId(data.Name), data);

@@ -30,12 +30,13 @@ public static class ContrastiveLoss
     /// <param name="vectors">Category vectors <c>[B, C, D]</c>.</param>
     /// <param name="targets">Targets <c>[B, C]</c> in {1, −1, 0}.</param>
     /// <param name="rng">The source of the random subsets.</param>
-    /// <returns>A 0-d tensor in the vectors' dtype, on their device.</returns>
+    /// <returns>A 0-d tensor on the vectors' device, in their dtype (float32 for low-precision vectors).</returns>
     /// <exception cref="ArgumentException">When the shapes do not fit.</exception>
     public static Tensor Compute(Tensor vectors, Tensor targets, Random rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         BlendShapes.Check(nameof(ContrastiveLoss), vectors, targets, 3);
+        vectors = Srn.Training.Losses.LossShapes.FullPrecision(vectors); // a loss runs in float32, autocast or not
         var b = (int)vectors.Size(0);
         var c = (int)vectors.Size(1);
         var y = BlendShapes.HostTargets(targets);

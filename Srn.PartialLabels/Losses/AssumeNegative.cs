@@ -28,6 +28,7 @@ public sealed class AssumeNegative : IMultiLabelLoss
     public Tensor Compute(Tensor logits, Tensor targets)
     {
         LossShapes.Check(Name, logits, targets);
+        logits = LossShapes.FullPrecision(logits);
         var count = Math.Max(logits.Shape[0] * logits.Shape[1], 1);
         using var scope = DisposeScope.Enter();
         var elementwise = Functional.BinaryCrossEntropyWithLogits(logits, targets.Clamp(0.0, 1.0), reduction: Reduction.None);

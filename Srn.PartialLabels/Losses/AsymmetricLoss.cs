@@ -99,6 +99,7 @@ public sealed class AsymmetricLoss : IMultiLabelLoss
     public Tensor Compute(Tensor logits, Tensor targets)
     {
         LossShapes.Check(Name, logits, targets);
+        logits = LossShapes.FullPrecision(logits);
         using var scope = DisposeScope.Enter();
         var known = targets.Ne(0.0).To(logits.DType);
         var y = targets.Clamp(0.0, 1.0);

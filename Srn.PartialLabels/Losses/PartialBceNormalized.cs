@@ -63,6 +63,7 @@ public sealed class PartialBceNormalized : IMultiLabelLoss
     public Tensor Compute(Tensor logits, Tensor targets)
     {
         LossShapes.Check(Name, logits, targets);
+        logits = LossShapes.FullPrecision(logits);
         var (batch, classes) = (logits.Shape[0], logits.Shape[1]);
         using var scope = DisposeScope.Enter();
         var known = targets.Ne(0.0).To(logits.DType);

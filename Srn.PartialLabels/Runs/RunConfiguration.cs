@@ -75,6 +75,15 @@ public sealed record RunConfiguration
     /// <summary>Backbone weights (torchvision .pth or safetensors); null trains from scratch.</summary>
     public string? BackboneWeights { get; init; }
 
+    /// <summary>
+    /// Arithmetic: <c>fp32</c>, <c>bf16</c> or <c>fp16</c> (autocast; see <see cref="Srn.Training.Precision"/>), or <c>auto</c>:
+    /// bf16 on a CPU that computes it natively (AVX512-BF16, AMX), fp32 elsewhere (see <see cref="ResolvedPrecision"/>).
+    /// </summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>Channels-last (NHWC) layout for the convolution weights and the images.</summary>
+    public bool ChannelsLast { get; init; }
+
     /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "cpu";
 
@@ -95,6 +104,10 @@ public sealed record RunConfiguration
     /// </remarks>
     public string ResolvedAugment => Augment != "method" ? Augment
         : Method is "srn" or "resnet" or "kd-wsd" or "kd-wsd-student" ? "srn" : "hcp";
+
+    /// <summary>The precision the run uses: <see cref="Precision"/>, with <c>auto</c> resolved for this machine and device.</summary>
+    public string ResolvedPrecision => Precision != "auto" ? Precision
+        : Device == "cpu" && Srn.Torch.CpuFeatures.HasNativeBFloat16 ? "bf16" : "fp32";
 
     /// <summary>This configuration with one more method option.</summary>
     /// <param name="name">Option name.</param>

@@ -48,6 +48,10 @@ public static class RunSettings
             c => c.BackboneWeights, (c, t) => c with { BackboneWeights = OptionalText(t) }),
         new(OptionSetting, "Method option name=value (repeatable), e.g. lr=0.1.", true,
             c => c.Options.Count == 0 ? null : string.Join(";", c.Options.Select(o => $"{o.Key}={o.Value}")), AddOption),
+        new("precision", "fp32, bf16 or fp16 (autocast; losses, BN statistics and optimizer state stay fp32), or auto: bf16 on a CPU with native bf16, fp32 elsewhere.", true,
+            c => c.Precision, (c, t) => c with { Precision = Choice("precision", t, "fp32", "bf16", "fp16", "auto") }),
+        new("channels_last", "Channels-last (NHWC) weights and images: true or false.", true,
+            c => c.ChannelsLast ? "true" : "false", (c, t) => c with { ChannelsLast = Bool("channels_last", t) }),
         new("device", "cpu, cuda or cuda:N.", false, c => c.Device, (c, t) => c with { Device = Device(t) }),
         new("workers", "Image loading threads (0: load on the training thread).", false, c => FormatInt(c.Workers), (c, t) => c with { Workers = Int("workers", t, 0, 256) }),
         new("threads", "libtorch threads (default: libtorch's).", false, c => FormatInt(c.Threads), (c, t) => c with { Threads = OptionalInt("threads", t, 1, 1024) }),
@@ -145,6 +149,13 @@ public static class RunSettings
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v
             : throw new RunConfigurationException($"{name} must be a number, got '{text}'.");
+
+    private static bool Bool(string name, string text) => text switch
+    {
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new RunConfigurationException($"{name} must be true or false, got '{text}'."),
+    };
 
     private static string Choice(string name, string text, params string[] choices) =>
         choices.Contains(text, StringComparer.Ordinal) ? text : throw new RunConfigurationException($"{name} '{text}': use {string.Join(", ", choices)}.");

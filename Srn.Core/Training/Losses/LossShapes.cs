@@ -23,4 +23,16 @@ public static class LossShapes
                 $"{loss}: logits and targets must both be [batch, classes]; got logits [{string.Join(", ", a)}] and targets [{string.Join(", ", b)}].");
         }
     }
+
+    /// <summary>
+    /// The logits in float32: a loss is computed in full precision even when the network ran under autocast (bfloat16 or
+    /// float16 logits), as PyTorch's recipes do with <c>loss_fn(output.float(), target)</c>; float32 and float64 pass as they are.
+    /// </summary>
+    /// <param name="logits">Logits of any floating type.</param>
+    /// <returns>The same tensor, or a float32 copy of a low-precision one (differentiable).</returns>
+    public static Tensor FullPrecision(Tensor logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return logits.DType is ScalarType.BFloat16 or ScalarType.Float16 ? logits.To(ScalarType.Float32) : logits;
+    }
 }
