@@ -47,6 +47,9 @@ public static class Trainer
         Dictionary<string, Tensor>? optimizerState = null;
         Dictionary<string, Tensor>? schedulerState = null;
 
+        // Float16 needs loss scaling (its range is small); bfloat16 has float32's range and needs none.
+        using var scaler = options.Precision == Precision.Fp16 ? new GradScaler() : null;
+
         // Training randomness (dropout) gets its own stream, independent of how many draws initialisation took.
         LibTorch.ManualSeed((ulong)SeedMix.Of(options.Seed, 31337));
         if (options.Resume && options.CheckpointPath is { } resumePath && File.Exists(resumePath))
@@ -65,6 +68,11 @@ public static class Trainer
             {
                 optimizerState = Detached(checkpoint.OptimizerState);
                 schedulerState = Detached(checkpoint.SchedulerState);
+            }
+
+            if (scaler is not null && checkpoint.ScalerState is { Count: > 0 } scalerState)
+            {
+                scaler.LoadStateDict(scalerState);
             }
 
             if (checkpoint.RngState is { } rng)
@@ -109,7 +117,7 @@ public static class Trainer
                 var epoch = stages.Take(s).Sum(x => x.Epochs) + e;
                 var context = new TrainingContext(data, options, s, stage, epoch, e, totalEpochs);
                 var epochClock = Stopwatch.StartNew();
-                var (loss, images) = TrainEpoch(method, loader, context, optimizer, trainable, clock, epochsRun, epochsLeft, cancellationToken);
+                var (loss, images, wait) = TrainEpoch(method, loader, context, optimizer, scaler, trainable, clock, epochsRun, epochsLeft, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
                 scheduler?.Step();
                 var last = s == stages.Count - 1 && e == stage.Epochs - 1;
@@ -121,13 +129,16 @@ public static class Trainer
 
                 var result = new EpochResult(
                     s, stage.Name, epoch + 1, loss, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9), method.PredictionHead,
-                    evaluation is null ? null : EpochMetrics.From(evaluation.Metrics), evaluation?.Metrics);
+                    evaluation is null ? null : EpochMetrics.From(evaluation.Metrics), evaluation?.Metrics)
+                {
+                    TrainSeconds = trainSeconds, LoaderWaitSeconds = wait,
+                };
                 history.Add(result);
                 epochsRun++;
                 if (options.CheckpointPath is { } path)
                 {
                     using var scope = DisposeScope.Enter();
-                    TrainingCheckpoint.Save(path, method, s, e + 1, optimizer.StateDict(), scheduler?.StateDict(), history, options.CheckpointMetadata);
+                    TrainingCheckpoint.Save(path, method, s, e + 1, optimizer.StateDict(), scheduler?.StateDict(), history, options.CheckpointMetadata, scaler?.StateDict());
                 }
 
                 options.EpochFinished?.Invoke(result);
@@ -137,8 +148,8 @@ public static class Trainer
         return history;
     }
 
-    private static (double Loss, long Images) TrainEpoch(
-        TrainingMethod method, DataLoader loader, TrainingContext context, Optimizer optimizer, Tensor[] trainable, Stopwatch clock, int epochsRun, int epochsLeft, CancellationToken cancellationToken)
+    private static (double Loss, long Images, double LoaderWaitSeconds) TrainEpoch(
+        TrainingMethod method, DataLoader loader, TrainingContext context, Optimizer optimizer, GradScaler? scaler, Tensor[] trainable, Stopwatch clock, int epochsRun, int epochsLeft, CancellationToken cancellationToken)
     {
         method.Model.Train();
         foreach (var frozen in context.Stage.Frozen)
@@ -152,8 +163,19 @@ public static class Trainer
         long images = 0;
         var batches = 0;
         var epochClock = Stopwatch.StartNew();
-        foreach (var batch in loader.Epoch(context.Epoch, cancellationToken))
+        double waitSeconds = 0;
+        using var pending = loader.Epoch(context.Epoch, cancellationToken).GetEnumerator();
+        while (true)
         {
+            // The time spent here is the time the model waits for the loader (decoding, transforms, collation).
+            var waitClock = Stopwatch.StartNew();
+            if (!pending.MoveNext())
+            {
+                break;
+            }
+
+            waitSeconds += waitClock.Elapsed.TotalSeconds;
+            var batch = pending.Current;
             using (batch)
             using (DisposeScope.Enter())
             {
@@ -171,13 +193,29 @@ public static class Trainer
                 }
 
                 optimizer.ZeroGrad();
-                loss.Backward();
-                if (options.ClipGradNorm is { } maxNorm)
+                if (scaler is null)
                 {
-                    GradClipping.ClipGradNorm(trainable, maxNorm);
-                }
+                    loss.Backward();
+                    if (options.ClipGradNorm is { } maxNorm)
+                    {
+                        GradClipping.ClipGradNorm(trainable, maxNorm);
+                    }
 
-                optimizer.Step();
+                    optimizer.Step();
+                }
+                else
+                {
+                    // PyTorch's recipe: backward on the scaled loss, unscale before clipping, a step skipped on overflow.
+                    scaler.Scale(loss).Backward();
+                    if (options.ClipGradNorm is { } maxNorm)
+                    {
+                        scaler.Unscale(optimizer);
+                        GradClipping.ClipGradNorm(trainable, maxNorm);
+                    }
+
+                    scaler.Step(optimizer);
+                    scaler.Update();
+                }
                 var value = loss.Item<float>();
                 if (!double.IsFinite(value))
                 {
@@ -200,7 +238,7 @@ public static class Trainer
             }
         }
 
-        return (batches == 0 ? double.NaN : lossSum / batches, images);
+        return (batches == 0 ? double.NaN : lossSum / batches, images, waitSeconds);
     }
 
     /// <summary>Makes exactly the stage's parameters trainable.</summary>

@@ -61,6 +61,9 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <summary>The scheduler state of <see cref="Stage"/>.</summary>
     public Dictionary<string, Tensor> SchedulerState => Section("scheduler.");
 
+    /// <summary>The loss scaler's state (float16 training; empty otherwise).</summary>
+    public Dictionary<string, Tensor> ScalerState => Section("scaler.");
+
     /// <summary>The method's extra state.</summary>
     public Dictionary<string, Tensor> MethodState => Section("method.");
 
@@ -76,9 +79,10 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <param name="scheduler">The stage's scheduler state.</param>
     /// <param name="history">Finished epochs.</param>
     /// <param name="extraMetadata">More metadata to store (e.g. the run's configuration); the checkpoint's own keys win.</param>
+    /// <param name="scaler">The loss scaler's state (float16 training), or null.</param>
     public static void Save(
         string path, TrainingMethod method, int stage, int stageEpochs, IReadOnlyDictionary<string, Tensor>? optimizer, IReadOnlyDictionary<string, Tensor>? scheduler,
-        IReadOnlyList<EpochResult> history, IReadOnlyDictionary<string, string>? extraMetadata = null)
+        IReadOnlyList<EpochResult> history, IReadOnlyDictionary<string, string>? extraMetadata = null, IReadOnlyDictionary<string, Tensor>? scaler = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(method);
@@ -89,6 +93,7 @@ public sealed class TrainingCheckpoint : IDisposable
         all.AddRange((optimizer ?? new Dictionary<string, Tensor>()).Select(kv => KeyValuePair.Create("optimizer." + kv.Key, kv.Value)));
         all.AddRange((scheduler ?? new Dictionary<string, Tensor>()).Select(kv => KeyValuePair.Create("scheduler." + kv.Key, kv.Value)));
         all.AddRange(method.ExtraState().Select(kv => KeyValuePair.Create("method." + kv.Key, kv.Value)));
+        all.AddRange((scaler ?? new Dictionary<string, Tensor>()).Select(kv => KeyValuePair.Create("scaler." + kv.Key, kv.Value)));
         all.Add(KeyValuePair.Create("rng.cpu", LibTorch.GetRngState()));
         var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>())
         {
