@@ -148,6 +148,11 @@ public sealed record RunConfiguration
             throw new RunConfigurationException("dataset 'manifests' needs train_manifest, test_manifest and image_root (--train-manifest, --test-manifest, --image-root).");
         }
 
+        if (ResolvedPrecision == "fp16" && Device == "cpu" && Srn.Torch.LibTorch.Version.StartsWith("1.", StringComparison.Ordinal))
+        {
+            throw new RunConfigurationException($"precision fp16 on the CPU needs libtorch 2.x (this is {Srn.Torch.LibTorch.Version}); use bf16 on the CPU, or fp16 on cuda.");
+        }
+
         if (BackboneWeights is { } weights && !File.Exists(weights))
         {
             throw new RunConfigurationException($"backbone_weights: {Path.GetFullPath(weights)} does not exist.");

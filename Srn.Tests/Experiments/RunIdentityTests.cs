@@ -17,6 +17,7 @@ public sealed class RunIdentityTests
         {
             Dataset = "manifests", TrainManifest = "a.csv", TestManifest = "b.csv", ImageRoot = "img", Method = "dsrb", Backbone = "resnet18", ImageSize = 96,
             Epochs = 3, BatchSize = 7, Proportion = 0.121, Protocol = "per-image", Seed = 5, MaskSeed = 9, TrainLimit = 100, TestLimit = 50, Augment = "none",
+            Precision = "bf16", ChannelsLast = true,
             Device = "cuda:1", Workers = 3, Threads = 2,
         };
         var rebuilt = RunSettings.All.Where(s => s.Name != RunSettings.OptionSetting)
@@ -36,6 +37,8 @@ public sealed class RunIdentityTests
     [TestCase("backbone", "resnet9000")]
     [TestCase("protocol", "nope")]
     [TestCase("device", "tpu")]
+    [TestCase("precision", "fp8")]
+    [TestCase("channels_last", "maybe")]
     [TestCase("option", "novalue")]
     [TestCase("epoch", "3")]
     public void A_bad_value_is_a_configuration_error_naming_the_setting(string name, string value)
@@ -53,6 +56,7 @@ public sealed class RunIdentityTests
         {
             Id(a), Id(a with { Proportion = 0.124 }), Id(a with { Epochs = 6 }), Id(a with { Protocol = "per-image" }), Id(a with { TrainLimit = 100 }),
             Id(a with { TestLimit = 100 }), Id(a.WithOption("lr", "0.1")), Id(a with { MaskSeed = 1 }), Id(a with { BatchSize = 16 }), Id(a with { Augment = "none" }),
+            Id(a with { Precision = "bf16" }), Id(a with { ChannelsLast = true }),
             RunIdentity.Of(a, "other data").RunId("fashion-scenes"),
         };
         Assert.That(ids.Distinct().Count(), Is.EqualTo(ids.Length), string.Join("\n", ids));
