@@ -82,7 +82,7 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         var records = jobs.ToDictionary(j => j, j => RunRecord.Of(config.RunOf(j), source));
         var pending = jobs.Where(j => !finished.Contains(records[j].RunId)).ToArray();
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"srn sweep ({config.Preset}): {source.Description}; {string.Join(", ", config.Methods)} x {config.Proportions.Count} proportions x {config.Seeds.Count} seed(s) = {jobs.Length} runs ({jobs.Length - pending.Length} done), {config.Run.Backbone}, {config.Run.Epochs} epochs, {device}, libtorch {LibTorch.Version}")));
+            $"srn sweep ({config.Preset}): {source.Description}; {string.Join(", ", config.Methods)} x {config.Proportions.Count} proportions x {config.Seeds.Count} seed(s) = {jobs.Length} runs ({jobs.Length - pending.Length} done), {config.Run.Backbone}, {config.Run.Epochs} epochs, {PrecisionText(config.Run)}, {device}, libtorch {LibTorch.Version}")));
         AnsiConsole.MarkupLine($"output: [green]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
 
         var clock = Stopwatch.StartNew();
@@ -116,6 +116,14 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
         SummaryTable.Write(AnsiConsole.Console, summary);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{pending.Length} runs in {clock.Elapsed.TotalMinutes:F1} min; results in {Path.GetFullPath(outDir)}")));
         return summary;
+    }
+
+    /// <summary>"bf16 + channels-last (auto: this CPU computes bf16 natively)": the arithmetic, and why when it was chosen for this machine.</summary>
+    private static string PrecisionText(RunConfiguration run)
+    {
+        var text = run.ResolvedPrecision + (run.ChannelsLast ? " + channels-last" : "");
+        return run.Precision != "auto" ? text
+            : text + (run.ResolvedPrecision == "bf16" ? " (auto: this CPU computes bf16 natively)" : " (auto: no native bf16 on this CPU or device)");
     }
 
     private (List<ResultRow> Rows, List<PerClassApRow> PerClass, string Line) RunOne(RunRecord record, DataSource source, IProgress<TrainingProgress> progress, CancellationToken token)
