@@ -1,15 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using Srn.Data;
-using Srn.Experiments.Results;
-using Srn.Experiments.Runs;
-using Srn.Models;
 using Srn.Torch;
 using Srn.Torch.IO;
-using Srn.Training;
-using Srn.Training.Methods;
-using Srn.Vision;
 
 namespace Srn.Experiments;
 
