@@ -3,7 +3,7 @@ names as SpatialRegularizationNet, on Srn's resnet-small (torchvision's ResNet c
 widths 16-32-64-128) at 64x64 input (stage-3 map 4x4), width 32, 3 classes.
 Saves weights (model/<key>), input, every head, the attention and confidence maps, and the gradient of the input for
 a fixed upstream gradient of the fused logits, for the paper's network and for the batch-norm variant with learnt alpha.
-Run: /usr/bin/python3 make_srn_fixtures.py  (writes srn.safetensors)."""
+Run: /usr/bin/python3 make_srn_fixtures.py  (writes srn.safetensors; importing it writes nothing)."""
 import os
 import sys
 
@@ -120,9 +120,14 @@ def case(name, bn, learn_alpha, train, tensors):
     tensors[f"{name}/grad_input"] = x.grad.detach()
 
 
-tensors = {}
-case("paper_eval", bn=False, learn_alpha=False, train=False, tensors=tensors)
-case("variant_train", bn=True, learn_alpha=True, train=True, tensors=tensors)
-save_safetensors(os.path.join(os.path.dirname(__file__), "srn.safetensors"), tensors,
-                 {"torch": torch.__version__, "script": "make_srn_fixtures.py"})
-print(len(tensors), "tensors")
+def main():
+    tensors = {}
+    case("paper_eval", bn=False, learn_alpha=False, train=False, tensors=tensors)
+    case("variant_train", bn=True, learn_alpha=True, train=True, tensors=tensors)
+    save_safetensors(os.path.join(os.path.dirname(os.path.abspath(__file__)), "srn.safetensors"), tensors,
+                     {"torch": torch.__version__, "script": "make_srn_fixtures.py"})
+    print(len(tensors), "tensors")
+
+
+if __name__ == "__main__":  # importable (make_autocast_fixtures.py builds its SRN head from Srn)
+    main()
