@@ -12,13 +12,19 @@ namespace Srn.Benchmarks;
 /// model, timed over several steps after warm-up; prints JSON like benchmarks/torch_train_step.py. A plain timed loop,
 /// not BenchmarkDotNet: a step takes seconds, and peak memory (VmHWM) must be that of this process alone.
 /// </summary>
+/// <remarks>
+/// An optional seventh argument picks a <see cref="TrainMode"/> (default <c>fp32</c>). Under autocast the loss is computed
+/// on the logits cast to float32 inside the region; backward and SGD run outside it, as in PyTorch. Each step is also timed
+/// in three phases (forward and loss, backward, zero-grad and SGD) to show where the time goes.
+/// </remarks>
 internal static class TrainStep
 {
     public static int Run(string[] args)
     {
-        if (args.Length != 6)
+        var mode = args.Length == 7 ? TrainMode.Parse(args[6]) : TrainMode.Parse("fp32");
+        if (args.Length is not (6 or 7) || mode is null)
         {
-            Console.Error.WriteLine("usage: train-step MODEL BATCH SIZE STEPS WARMUP THREADS");
+            Console.Error.WriteLine($"usage: train-step MODEL BATCH SIZE STEPS WARMUP THREADS [{TrainMode.Names}]");
             return 2;
         }
 
@@ -30,26 +36,46 @@ internal static class TrainStep
         const int classes = 20;
         using var model = ModelRegistry.Create(name, classes);
         model.Train();
+        if (mode.ChannelsLast)
+        {
+            model.To(MemoryFormat.ChannelsLast);
+        }
+
+        // Built after the layout change, as PyTorch's optimizer is: Module.To(MemoryFormat) converts the parameters in place.
         using var optimizer = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9, weightDecay: 1e-4);
-        using var x = Tensor.Randn([batch, 3, size, size]);
+        using var random = Tensor.Randn([batch, 3, size, size]);
+        using var x = random.Contiguous(mode.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
         using var y = (Tensor.Rand([batch, classes]) < 0.3).To(ScalarType.Float32);
-        var times = new List<double>();
+        var (times, forward, backward, update) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         var lossValue = 0f;
         for (var step = 0; step < warmup + steps; step++)
         {
             var clock = Stopwatch.StartNew();
+            double forwardEnd, backwardEnd;
             using (var scope = DisposeScope.Enter())
             {
                 optimizer.ZeroGrad();
-                var loss = Functional.BinaryCrossEntropyWithLogits(model.Forward(x), y);
+                Tensor loss;
+                using (mode.Enter())
+                {
+                    var logits = model.Forward(x);
+                    loss = Functional.BinaryCrossEntropyWithLogits(mode.Autocast ? logits.To(ScalarType.Float32) : logits, y);
+                }
+
+                forwardEnd = clock.Elapsed.TotalSeconds;
                 loss.Backward();
+                backwardEnd = clock.Elapsed.TotalSeconds;
                 optimizer.Step();
                 lossValue = loss.Item<float>();
             }
 
             if (step >= warmup)
             {
-                times.Add(clock.Elapsed.TotalSeconds);
+                var total = clock.Elapsed.TotalSeconds;
+                times.Add(total);
+                forward.Add(forwardEnd);
+                backward.Add(backwardEnd - forwardEnd);
+                update.Add(total - backwardEnd);
             }
         }
 
@@ -58,6 +84,10 @@ internal static class TrainStep
         {
             ["median_seconds"] = times[times.Count / 2],
             ["times"] = times,
+            ["mode"] = mode.Name,
+            ["forward_times"] = forward,
+            ["backward_times"] = backward,
+            ["update_times"] = update,
             ["peak_rss_kb"] = StatusKb("VmHWM"),
             ["rss_before_model_kb"] = before,
             ["threads"] = LibTorch.NumThreads,
