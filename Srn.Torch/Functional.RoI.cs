@@ -112,14 +112,27 @@ public static partial class Functional
     internal static Tensor RoIPool(Tensor input, Tensor boxes, IntPair outputSize, double spatialScale, bool composite)
     {
         CheckRoIArgs(input, boxes, outputSize, spatialScale);
-        return Tensor.Wrap(NativeMethods.srn_roi_pool(input.Handle, boxes.Handle, outputSize.H, outputSize.W, spatialScale, composite ? 1 : 0));
+        return InFloat32(input, boxes, (x, b) => Tensor.Wrap(NativeMethods.srn_roi_pool(x.Handle, b.Handle, outputSize.H, outputSize.W, spatialScale, composite ? 1 : 0)));
     }
 
     /// <summary><see cref="RoIAlign(Tensor, Tensor, IntPair, double, long, bool)"/>, optionally forcing the ATen composite that other devices run.</summary>
     internal static Tensor RoIAlign(Tensor input, Tensor boxes, IntPair outputSize, double spatialScale, long samplingRatio, bool aligned, bool composite)
     {
         CheckRoIArgs(input, boxes, outputSize, spatialScale);
-        return Tensor.Wrap(NativeMethods.srn_roi_align(input.Handle, boxes.Handle, outputSize.H, outputSize.W, spatialScale, samplingRatio, aligned ? 1 : 0, composite ? 1 : 0));
+        return InFloat32(input, boxes, (x, b) => Tensor.Wrap(NativeMethods.srn_roi_align(x.Handle, b.Handle, outputSize.H, outputSize.W, spatialScale, samplingRatio, aligned ? 1 : 0, composite ? 1 : 0)));
+    }
+
+    // torchvision's autocast rule for its RoI ops: bfloat16/float16 features (autocast outputs) are pooled in float32 and
+    // the result is cast back to their dtype; the kernels themselves are float32/float64 only.
+    private static Tensor InFloat32(Tensor input, Tensor boxes, Func<Tensor, Tensor, Tensor> op)
+    {
+        if (input.DType is not (ScalarType.BFloat16 or ScalarType.Float16))
+        {
+            return op(input, boxes);
+        }
+
+        using var scope = DisposeScope.Enter();
+        return op(input.To(ScalarType.Float32), boxes.To(ScalarType.Float32)).To(input.DType).MoveToOuterScope();
     }
 
     private static void CheckRoIArgs(Tensor input, Tensor boxes, IntPair outputSize, double spatialScale)

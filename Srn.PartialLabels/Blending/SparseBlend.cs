@@ -31,11 +31,13 @@ internal static class SparseBlend
         var cols = Tensor.FromArray(classes).To(device);
         TensorIndex[] at = [rows, cols];
         var selected = features.Index(at);                                  // [K, ...]
-        var blendedRows = (beta * selected) + ((1.0 - beta) * prototypes());
+        // In the features' dtype, as Python's `features[idx] = ...` casts: under autocast the features are bfloat16 while
+        // beta and the prototype bank stay float32.
+        var blendedRows = ((beta * selected) + ((1.0 - beta) * prototypes())).To(features.DType);
         var blended = features.Clone();
         blended.IndexPut_(at, blendedRows);
         var blendedTargets = y.Clone();
-        blendedTargets.IndexPut_(at, (1.0 - beta).Expand(images.Length));
+        blendedTargets.IndexPut_(at, (1.0 - beta).Expand(images.Length).To(y.DType));
         mask.IndexPut_(at, 1.0);
         return new BlendResult(blended.MoveToOuterScope(), blendedTargets.MoveToOuterScope(), mask.MoveToOuterScope());
     }

@@ -18,11 +18,11 @@ public sealed class MixedPrecisionTrainingTests
         Options = new Dictionary<string, string> { ["stage_epochs"] = $"{epochs},0,0,0" },
     };
 
-    private static TrainingData Data()
+    private static TrainingData Data(int size = 32)
     {
         var transform = new Compose(new RandomHorizontalFlip(), new ToFloat(), new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
         var test = new Compose(new ToFloat(), new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
-        return new TrainingData(new TinyScenes(48, seed: 1), transform, new TinyScenes(24, seed: 2), test);
+        return new TrainingData(new TinyScenes(48, seed: 1, size: size), transform, new TinyScenes(24, seed: 2, size: size), test);
     }
 
     private static TrainerOptions Options(string? checkpoint = null, bool resume = false) => new()
@@ -90,6 +90,48 @@ public sealed class MixedPrecisionTrainingTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [TestCase("partial-bce")]
+    [TestCase("srn")]
+    [TestCase("ssgrl")]
+    [TestCase("sarb", "blend_start", "1")]
+    [TestCase("dsrb", "blend_start", "1")]
+    [TestCase("kd-wsd", "stage_epochs", "2,1,1")]
+    public void Every_method_trains_and_evaluates_under_bf16_and_channels_last(string name, params string[] option)
+    {
+        using var scope = DisposeScope.Enter();
+        var setup = new MethodSetup
+        {
+            Method = name, Backbone = "resnet-small", ClassNames = Classes, ImageSize = 112, Epochs = 4, Seed = 0,
+            Options = option.Length == 2 ? new Dictionary<string, string> { [option[0]] = option[1] } : new Dictionary<string, string>(),
+        };
+        // Half the labels unknown, so that instance and prototype blending have entries to blend.
+        var full = Data(size: 112);
+        var labels = Srn.PartialLabels.Masking.LabelMasking.Apply(
+            Srn.Data.DatasetViews.Labels(full.Train), Srn.PartialLabels.Masking.MaskingProtocol.Hcp, 0.5, 0);
+        var data = full with { Train = Srn.Data.DatasetViews.WithLabels(full.Train, labels) };
+        setup = setup with { TrainLabels = labels };
+        using var method = Srn.PartialLabels.Methods.MethodCatalog.Create(setup);
+        var history = Trainer.Fit(method, data, Options());
+        Assert.That(history, Has.Count.EqualTo(4));
+        Assert.That(history.Select(h => h.TrainLoss), Has.All.Matches<double>(double.IsFinite), "prototype and instance blending, RoI pooling and distillation run in bf16 too");
+        Assert.That(history[^1].Metrics!.Map, Is.InRange(0, 100));
+    }
+
+    [Test]
+    public void Blending_bfloat16_features_with_float32_coefficients_and_prototypes_keeps_the_features_dtype()
+    {
+        // Under autocast the decoupled features are bfloat16 while beta and the prototype bank stay float32; PyTorch's
+        // `features[idx] = ...` casts to the destination (a DSRB sweep in bf16 failed here before).
+        using var scope = DisposeScope.Enter();
+        var features = Tensor.Randn([2, 3, 4]).To(ScalarType.BFloat16);
+        var targets = Tensor.FromArray(new float[] { 1, 0, -1, 0, 1, 0 }, [2, 3]);
+        var beta = Tensor.FromArray(new float[] { 0.25f }, [1]);
+        using var result = Srn.PartialLabels.Blending.SparseBlend.Apply(features, targets, beta, [0, 1], [1, 2], () => Tensor.Ones([2, 4]));
+        Assert.That(result.Features.DType, Is.EqualTo(ScalarType.BFloat16));
+        var expected = ((features.Index([0, 1]).To(ScalarType.Float32) * 0.25) + 0.75).To(ScalarType.BFloat16).To(ScalarType.Float32);
+        Assert.That(result.Features.Index([0, 1]).To(ScalarType.Float32).ToArray<float>(), Is.EqualTo(expected.ToArray<float>()));
     }
 
     [Test]
