@@ -122,11 +122,13 @@ public static partial class Functional
         return InFloat32(input, boxes, (x, b) => Tensor.Wrap(NativeMethods.srn_roi_align(x.Handle, b.Handle, outputSize.H, outputSize.W, spatialScale, samplingRatio, aligned ? 1 : 0, composite ? 1 : 0)));
     }
 
-    // torchvision's autocast rule for its RoI ops: bfloat16/float16 features (autocast outputs) are pooled in float32 and
-    // the result is cast back to their dtype; the kernels themselves are float32/float64 only.
+    // torchvision's autocast rule for its RoI ops: inside an autocast region, bfloat16/float16 features are pooled in
+    // float32 and the result is cast back to their dtype. Outside one, the kernels take float32/float64 only, as
+    // torchvision's CPU kernels do.
     private static Tensor InFloat32(Tensor input, Tensor boxes, Func<Tensor, Tensor, Tensor> op)
     {
-        if (input.DType is not (ScalarType.BFloat16 or ScalarType.Float16))
+        if (input.DType is not (ScalarType.BFloat16 or ScalarType.Float16) || input.Device.Type is not (DeviceType.Cpu or DeviceType.Cuda)
+            || !Autocast.IsEnabled(input.Device.Type))
         {
             return op(input, boxes);
         }

@@ -207,7 +207,7 @@ public sealed class TensorCoreTests
         Assert.Multiple(() =>
         {
             Assert.That(LibTorch.Version, Does.Match(@"^\d+\.\d+"));
-            Assert.That(LibTorch.AbiVersion, Is.EqualTo(1));
+            Assert.That(LibTorch.AbiVersion, Is.EqualTo(2));
             Assert.That(LibTorch.BlasLibrary, Is.Not.Empty);
         });
     }
