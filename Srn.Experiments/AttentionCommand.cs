@@ -25,11 +25,11 @@ internal static class AttentionCommand
 {
     public static Command Create()
     {
-        var checkpointOption = new Option<string>("--checkpoint") { Description = "An SRN checkpoint (srn train --method srn).", Required = true };
+        var checkpointOption = CheckpointOptions.Checkpoint("An SRN checkpoint (srn train --method srn).");
         var imagesOption = ImageInputs.CreateOption();
         var outOption = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var limit = new Option<int>("--limit") { Description = "At most this many images (at least 1; directories in name order).", DefaultValueFactory = _ => 16 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var device = CheckpointOptions.Device();
         var command = new Command("attention", "Write SRN attention heat maps over images as PNG, and a grid overview.")
         {
             checkpointOption, imagesOption, outOption, limit, device,

@@ -30,14 +30,14 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var checkpointOption = new Option<string>("--checkpoint") { Description = "A checkpoint written by srn train or srn sweep.", Required = true };
+        var checkpointOption = CheckpointOptions.Checkpoint();
         var dataset = new Option<string?>("--dataset") { Description = "fashion-scenes or manifests (default: the run's)." };
         var data = new Option<string?>("--data") { Description = "FashionScenes directory (default: the run's)." };
         var testManifest = new Option<string?>("--test-manifest") { Description = "Test manifest (with --dataset manifests)." };
         var imageRoot = new Option<string?>("--image-root") { Description = "Image root (with --dataset manifests)." };
         var testLimit = new Option<string?>("--test-limit") { Description = "Evaluate only the first N test images (default: the run's; 0: all)." };
         var byName = new Option<bool>("--match-classes-by-name") { Description = "Accept a test manifest whose class columns are the checkpoint's in another order, matching them by name." };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var device = CheckpointOptions.Device();
         var outOption = new Option<string?>("--out") { Description = "Directory for metrics.csv, per_class_ap.csv and scores.csv." };
         var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; attention pointing for SRN and teacher CorLoc for KD-WSD on data with boxes).")
         {

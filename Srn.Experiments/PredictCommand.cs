@@ -23,11 +23,11 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var checkpointOption = new Option<string>("--checkpoint") { Description = "A checkpoint written by srn train or srn sweep.", Required = true };
+        var checkpointOption = CheckpointOptions.Checkpoint();
         var imagesOption = ImageInputs.CreateOption();
         var outOption = new Option<string>("--out") { Description = "The CSV to write: image,<class 1>,...,<class C>,top_labels (probabilities).", Required = true };
         var topOption = new Option<int>("--top") { Description = "How many labels top_labels lists per image (at least 1; at most the class count).", DefaultValueFactory = _ => 3 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var device = CheckpointOptions.Device();
         var command = new Command("predict", "Score images with a trained checkpoint: per-class probabilities and top labels as CSV.")
         {
             checkpointOption, imagesOption, outOption, topOption, device,

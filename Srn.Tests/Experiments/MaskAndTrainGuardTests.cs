@@ -25,24 +25,8 @@ public sealed class MaskAndTrainGuardTests
     [OneTimeTearDown]
     public void RemoveData() => Directory.Delete(dir, recursive: true);
 
-    private static (int Code, string Output, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand { TrainCommand.Create(), MaskCommand.Create() };
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Output, string Error) Invoke(params string[] args) =>
+        TestSupport.CommandRun.Invoke([TrainCommand.Create(), MaskCommand.Create()], args);
 
     private string TrainManifest => Path.Combine(dir, "data", "fashion_scenes.train.csv");
 

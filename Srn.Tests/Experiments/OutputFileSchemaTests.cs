@@ -30,14 +30,8 @@ public sealed class OutputFileSchemaTests
     [TearDown]
     public void RemoveDir() => Directory.Delete(dir, recursive: true);
 
-    private static (int Code, string Output, string Error) Merge(params string[] args)
-    {
-        var root = new RootCommand { MergeCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = root.Parse(["merge", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Merge(params string[] args) =>
+        TestSupport.CommandRun.Invoke([MergeCommand.Create()], ["merge", .. args]);
 
     [Test]
     public void Summary_csv_has_a_numeric_proportion_column_a_row_kind_column_and_no_python_keyword_column()

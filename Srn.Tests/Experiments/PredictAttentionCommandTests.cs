@@ -37,26 +37,8 @@ public sealed class PredictAttentionCommandTests
     [OneTimeTearDown]
     public void RemoveData() => Directory.Delete(dir, recursive: true);
 
-    private static (int Code, string Output, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand { TrainCommand.Create(), EvalCommand.Create(), AttentionCommand.Create(), PredictCommand.Create() };
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError, oldAnsi) = (Console.Out, Console.Error, Spectre.Console.AnsiConsole.Console);
-        Console.SetOut(output);
-        Console.SetError(error);
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output) });
-        try
-        {
-            var code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-            Spectre.Console.AnsiConsole.Console = oldAnsi;
-        }
-    }
+    private static (int Code, string Output, string Error) Invoke(params string[] args) =>
+        TestSupport.CommandRun.Invoke([TrainCommand.Create(), EvalCommand.Create(), AttentionCommand.Create(), PredictCommand.Create()], args);
 
     private string TestImages => Path.Combine(dir, "data", "images", "test");
 

@@ -30,14 +30,8 @@ public sealed class ShardMergeTests
         return path;
     }
 
-    private static (int Code, string Output, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand { MergeCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = root.Parse(["merge", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Invoke(params string[] args) =>
+        TestSupport.CommandRun.Invoke([MergeCommand.Create()], ["merge", .. args]);
 
     [Test]
     public void Shards_are_combined_with_their_runs_summary_and_plot()
