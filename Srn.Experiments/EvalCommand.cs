@@ -36,12 +36,13 @@ internal static class EvalCommand
         var testManifest = new Option<string?>("--test-manifest") { Description = "Test manifest (with --dataset manifests)." };
         var imageRoot = new Option<string?>("--image-root") { Description = "Image root (with --dataset manifests)." };
         var testLimit = new Option<string?>("--test-limit") { Description = "Evaluate only the first N test images (default: the run's; 0: all)." };
+        var precision = new Option<string?>("--precision") { Description = "fp32, bf16 or fp16 (default: the run's own precision and layout, so the numbers equal its log)." };
         var byName = new Option<bool>("--match-classes-by-name") { Description = "Accept a test manifest whose class columns are the checkpoint's in another order, matching them by name." };
         var device = CheckpointOptions.Device();
         var outOption = new Option<string?>("--out") { Description = "Directory for metrics.csv, per_class_ap.csv and scores.csv." };
         var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; attention pointing for SRN and teacher CorLoc for KD-WSD on data with boxes).")
         {
-            checkpointOption, dataset, data, testManifest, imageRoot, testLimit, byName, device, outOption,
+            checkpointOption, dataset, data, testManifest, imageRoot, testLimit, byName, precision, device, outOption,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandGuard.Run(() =>
         {
@@ -60,6 +61,12 @@ internal static class EvalCommand
                 config = Override(config, "test_manifest", parse.GetValue(testManifest));
                 config = Override(config, "image_root", parse.GetValue(imageRoot));
                 config = Override(config, "test_limit", parse.GetValue(testLimit));
+                config = Override(config, "precision", parse.GetValue(precision));
+                var options = new TrainerOptions
+                {
+                    Device = dev, ChannelsLast = config.ChannelsLast,
+                    Precision = config.ResolvedPrecision switch { "bf16" => Precision.Bf16, "fp16" => Precision.Fp16, _ => Precision.Fp32 },
+                };
                 var (test, testFingerprint, hasBoxes) = TestSet(config);
                 var matched = MatchClasses(test, setup.ClassNames, parse.GetValue(byName), config);
                 hasBoxes &= ReferenceEquals(matched, test);
@@ -67,7 +74,7 @@ internal static class EvalCommand
                 IMultiLabelDataset split = config.TestLimit is { } n ? DatasetViews.Take(test, n) : test;
 
                 var transform = ImageRecipes.Test(setup.ImageSize, ModelRegistry.Config(setup.Backbone));
-                var evaluation = Evaluation.Run(method, split, transform, new TrainerOptions { Device = dev }, token);
+                var evaluation = Evaluation.Run(method, split, transform, options, token);
                 var m = EpochMetrics.From(evaluation.Metrics);
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                     $"{setup.Method} ({setup.Backbone}, {setup.ImageSize}px, seed {setup.Seed}), head {method.PredictionHead}, {split.Count} images: mAP {m.Map:F2}  CF1 {m.CF1:F2}  OF1 {m.OF1:F2}  CF1@3 {m.CF1_3:F2}  OF1@3 {m.OF1_3:F2}")));
@@ -81,7 +88,7 @@ internal static class EvalCommand
 
                 if (method is KdWsdMethod kd && kd.Distill && hasBoxes)
                 {
-                    var (corLoc, bound) = kd.TeacherLocalization(split, transform, new TrainerOptions { Device = dev }, token);
+                    var (corLoc, bound) = kd.TeacherLocalization(split, transform, options, token);
                     AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"teacher CorLoc (top box of each present class, IoU >= 0.5): {100 * corLoc:F2}% (the proposals allow at most {100 * bound:F2}%)")));
                 }
@@ -165,12 +172,13 @@ internal static class EvalCommand
         }
 
         var line = string.Create(CultureInfo.InvariantCulture, $"training log, epoch {history[^1].Epoch}: mAP {logged.Map:F2}  CF1 {logged.CF1:F2}  OF1 {logged.OF1:F2}");
-        var sameData = recorded is not null && !remapped && metadata.GetValueOrDefault(RunRecord.TestFingerprintKey) == testFingerprint && recorded.TestLimit == config.TestLimit;
+        var sameData = recorded is not null && !remapped && metadata.GetValueOrDefault(RunRecord.TestFingerprintKey) == testFingerprint && recorded.TestLimit == config.TestLimit
+            && recorded.ResolvedPrecision == config.ResolvedPrecision;
         if (!sameData)
         {
             AnsiConsole.MarkupLine(Markup.Escape(line + (recorded is null
                 ? " (the checkpoint records no run configuration: not compared)"
-                : " (other test data than the run's: not compared)")));
+                : " (other test data or precision than the run's: not compared)")));
             return;
         }
 

@@ -5,7 +5,7 @@ namespace Srn.Experiments.Runs;
 /// <summary>Writes the flat YAML of the configuration files: <c>key: value</c> lines, quoting only where YAML needs it.</summary>
 internal static class YamlText
 {
-    /// <summary>A scalar: <c>~</c> for null, plain when unambiguous, single-quoted otherwise.</summary>
+    /// <summary>A scalar: <c>~</c> for null, plain when unambiguous (<c>true</c>/<c>false</c> are the booleans they look like), single-quoted otherwise.</summary>
     /// <param name="value">The value.</param>
     /// <returns>YAML text.</returns>
     public static string Scalar(string? value)
@@ -18,7 +18,7 @@ internal static class YamlText
         var plain = value.Length > 0
             && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or '+')
             && value[0] is not ('-' or '.')
-            && value is not ("true" or "false" or "yes" or "no" or "on" or "off" or "null" or "~" or "y" or "n");
+            && value is not ("yes" or "no" or "on" or "off" or "null" or "~" or "y" or "n");
         return plain ? value : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 

@@ -193,6 +193,18 @@ public sealed class RunSafetyTests
         Assert.That(error.ToString(), Does.Contain("differs from the training log's").And.Contain("on the run's own test data"));
     }
 
+    [Test]
+    public void Eval_runs_a_bf16_checkpoint_in_its_own_precision_and_equals_its_log()
+    {
+        Assert.That(Invoke(Train("bf16", "--precision", "bf16", "--channels-last", "true")), Is.EqualTo(0));
+        var config = File.ReadAllText(Path.Combine(dir, "bf16", "config.yaml"));
+        Assert.That(config, Does.Contain("precision: bf16").And.Contain("channels_last: true"));
+        Assert.That(Invoke("eval", "--checkpoint", Checkpoint("bf16")), Is.EqualTo(0), "bf16 like the run, so equal to its log");
+        Assert.That(Invoke("eval", "--checkpoint", Checkpoint("bf16"), "--precision", "fp32"), Is.EqualTo(0), "full precision on request, not compared");
+        Assert.That(Invoke(Train("bf16", "--resume", "--precision", "fp32", "--channels-last", "true")), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("precision: bf16 -> fp32"));
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
