@@ -169,6 +169,33 @@ public sealed class TrainingCheckpoint : IDisposable
         }
     }
 
+    /// <summary>
+    /// A checkpoint's metadata and finished epochs without its tensors (a header read: cheap for any model size). The
+    /// tensors, and so the checksum, are checked when <see cref="Load"/> reads them.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The metadata and the history.</returns>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">When the file is not an Srn training checkpoint (the message names it).</exception>
+    public static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<EpochResult> History) ReadInfo(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var metadata = SafeTensors.ReadMetadata(path);
+        if (!metadata.TryGetValue("format", out var format) || format != Format)
+        {
+            throw new InvalidDataException($"{path}: not an Srn training checkpoint (metadata format '{format ?? "missing"}', expected '{Format}').");
+        }
+
+        try
+        {
+            return (metadata, JsonSerializer.Deserialize<List<EpochResult>>(Get(metadata, "history", path)) ?? []);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: corrupt checkpoint metadata: {e.Message}", e);
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -101,12 +101,6 @@ internal sealed record RunRecord(RunConfiguration Configuration, RunIdentity Ide
         return config;
     }
 
-    /// <summary>The identity a checkpoint recorded, or null for a checkpoint written before runs recorded one.</summary>
-    /// <param name="checkpoint">The checkpoint.</param>
-    /// <returns>The identity or null.</returns>
-    public static RunIdentity? RecordedIdentity(TrainingCheckpoint checkpoint) =>
-        checkpoint.Metadata.TryGetValue(IdentityKey, out var text) ? RunIdentity.Parse(text) : null;
-
     /// <summary>
     /// Checks that a checkpoint was written by this same run: refuses, listing every differing setting, when it was not, and
     /// when it recorded no identity (written before srn recorded one: its settings cannot be checked).
@@ -116,9 +110,11 @@ internal sealed record RunRecord(RunConfiguration Configuration, RunIdentity Ide
     /// <exception cref="InvalidDataException">When it is another run's; the message lists the differences.</exception>
     public IReadOnlyList<EpochResult> CheckSameRun(string checkpointPath)
     {
-        using var checkpoint = TrainingCheckpoint.Load(checkpointPath);
-        var recorded = RecordedIdentity(checkpoint)
-            ?? throw new InvalidDataException($"{checkpointPath}: written by an older srn that did not record its run configuration, so resuming cannot check it is this run; use --force to start over.");
+        // The header alone: the trainer reads (and checksums) the tensors when it resumes.
+        var (metadata, history) = TrainingCheckpoint.ReadInfo(checkpointPath);
+        var recorded = metadata.TryGetValue(IdentityKey, out var text)
+            ? RunIdentity.Parse(text)
+            : throw new InvalidDataException($"{checkpointPath}: written by an older srn that did not record its run configuration, so resuming cannot check it is this run; use --force to start over.");
         var differences = RunIdentity.Differences(recorded, Identity);
         if (differences.Count > 0)
         {
@@ -126,6 +122,6 @@ internal sealed record RunRecord(RunConfiguration Configuration, RunIdentity Ide
                 $"{checkpointPath}: --resume refuses a run with other settings than the checkpoint's ({string.Join("; ", differences)}). Use the same settings, --force to start over, or another --out.");
         }
 
-        return checkpoint.History;
+        return history;
     }
 }

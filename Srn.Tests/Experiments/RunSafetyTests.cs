@@ -122,6 +122,18 @@ public sealed class RunSafetyTests
         Assert.That(error.ToString(), Does.Contain("proportion: 1 -> 0.1").And.Contain("batch_size: 16 -> 8").And.Contain("option.lr: (unset) -> 0.5"));
         Assert.That(File.ReadAllBytes(Checkpoint("resume")), Is.EqualTo(before), "the checkpoint is untouched");
 
+        // The check reads the header only, and that header holds what a full load holds.
+        var (metadata, history) = Srn.Training.TrainingCheckpoint.ReadInfo(Checkpoint("resume"));
+        using (var full = Srn.Training.TrainingCheckpoint.Load(Checkpoint("resume")))
+        {
+            Assert.That(metadata, Is.EquivalentTo(full.Metadata));
+            Assert.That(history.Select(h => h.Epoch), Is.EqualTo(full.History.Select(h => h.Epoch)));
+        }
+
+        var truncated = Path.Combine(dir, "truncated.safetensors");
+        File.WriteAllBytes(truncated, before[..(before.Length / 2)]);
+        Assert.That(() => Srn.Training.TrainingCheckpoint.ReadInfo(truncated), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(truncated));
+
         // The same settings resume (nothing left to train: the run is finished and stays equal).
         Assert.That(Invoke(Train("resume", "--resume")), Is.EqualTo(0));
         var config = File.ReadAllText(Path.Combine(dir, "resume", "config.yaml"));

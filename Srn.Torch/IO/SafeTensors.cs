@@ -61,6 +61,40 @@ public static class SafeTensors
         return Parse(bytes, path);
     }
 
+    /// <summary>Reads only a file's metadata (its header), without reading the tensors' bytes.</summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <returns>The metadata (empty when absent).</returns>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">When the header is truncated or malformed; the message starts with the path.</exception>
+    /// <remarks>The layout of the data section is checked against the file's length; the tensors' bytes are not read.</remarks>
+    public static Dictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"safetensors file not found: {path}", path);
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        Span<byte> prefix = stackalloc byte[8];
+        if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+        {
+            throw Bad(path, $"file is {stream.Length} bytes, shorter than the 8-byte header length: truncated or not a safetensors file");
+        }
+
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(stream.Length - 8))
+        {
+            throw Bad(path, $"header length {headerLength} does not fit the file ({stream.Length} bytes) or the limit of {MaxHeaderBytes} bytes: truncated or not a safetensors file");
+        }
+
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        var (entries, metadata) = ParseHeader(header, path);
+        CheckLayout(entries, stream.Length - 8 - (long)headerLength, path);
+        return metadata;
+    }
+
     /// <summary>
     /// Parses a safetensors image held in memory. The layout is checked as strictly as the reference implementation
     /// does: a header length that fits the file (and at most 100 MiB), a JSON object whose entries each have a known
