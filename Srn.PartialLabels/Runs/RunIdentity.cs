@@ -99,9 +99,17 @@ public sealed record RunIdentity(IReadOnlyList<KeyValuePair<string, string>> Set
         return safe.Length == 0 ? "-" : safe;
     }
 
+    // A sweep computes one identity per job over the same weights file (hundreds of MB for ResNet-101): hash it once per
+    // version of the file (path, length, last write).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, long Length, DateTime Written), string> Hashes = new();
+
     private static string FileSha256(string path)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        var info = new FileInfo(path);
+        return Hashes.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), key =>
+        {
+            using var stream = File.OpenRead(key.Path);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        });
     }
 }

@@ -66,6 +66,29 @@ public sealed class RunIdentityTests
     }
 
     [Test]
+    public void Backbone_weights_count_by_their_content_not_their_path()
+    {
+        var dir = Directory.CreateTempSubdirectory("srn-weights-id-").FullName;
+        try
+        {
+            var a = Path.Combine(dir, "a.pth");
+            var b = Path.Combine(dir, "b.pth");
+            File.WriteAllBytes(a, [1, 2, 3]);
+            File.WriteAllBytes(b, [1, 2, 3]);
+            string Hash(string path) => RunIdentity.Of(new RunConfiguration { BackboneWeights = path }, "data").Hash;
+            Assert.That(Hash(b), Is.EqualTo(Hash(a)), "a copy elsewhere is the same initialisation");
+            File.WriteAllBytes(b, [1, 2, 4]);
+            File.SetLastWriteTimeUtc(b, DateTime.UtcNow.AddMinutes(1));
+            Assert.That(Hash(b), Is.Not.EqualTo(Hash(a)), "other weights are another run, also when the file is rewritten in place");
+            Assert.That(Hash(a), Is.Not.EqualTo(RunIdentity.Of(new RunConfiguration(), "data").Hash));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void Observed_6_a_sweep_refuses_a_proportion_or_seed_given_twice()
     {
         var twice = new SweepConfig { Proportions = [0.5, 0.5] };
