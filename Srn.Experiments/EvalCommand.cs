@@ -107,17 +107,8 @@ internal static class EvalCommand
         return command;
     }
 
-    private static RunConfiguration Override(RunConfiguration config, string setting, string? value)
-    {
-        try
-        {
-            return value is null ? config : RunSettings.Set(config, setting, value);
-        }
-        catch (RunConfigurationException e)
-        {
-            throw new RunConfigurationException($"--{setting.Replace('_', '-')}: {e.Message}", e);
-        }
-    }
+    private static RunConfiguration Override(RunConfiguration config, string setting, string? value) =>
+        value is null ? config : RunOptions.ForOption(RunSettings.Find(setting).OptionName, () => RunSettings.Set(config, setting, value));
 
     private static (ManifestImageDataset Test, string Fingerprint, bool HasBoxes) TestSet(RunConfiguration config)
     {

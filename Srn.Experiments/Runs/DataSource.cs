@@ -23,9 +23,6 @@ internal sealed record DataSource(
 {
     private static readonly string[] RequiredFiles = ["train.csv", "test.csv", "test.boxes.csv"];
 
-    /// <summary>The default FashionScenes directory, relative to the working directory.</summary>
-    public const string DefaultFashionScenesDirectory = RunConfiguration.DefaultFashionScenesDirectory;
-
     /// <summary>The data of a run configuration.</summary>
     /// <param name="config">The configuration (dataset, data, manifests).</param>
     /// <param name="log">Receives a line when FashionScenes is generated.</param>

@@ -56,18 +56,30 @@ internal sealed class RunOptions
             var values = option is Option<string[]> many ? parse.GetValue(many) ?? [] : parse.GetValue((Option<string?>)option) is { } one ? [one] : [];
             foreach (var value in values)
             {
-                try
-                {
-                    config = setting.Set(config, value.Trim());
-                }
-                catch (RunConfigurationException e)
-                {
-                    throw new RunConfigurationException($"{setting.OptionName}: {e.Message}", e);
-                }
+                config = ForOption(setting.OptionName, () => setting.Set(config, value.Trim()));
             }
         }
 
         return config;
+    }
+
+    /// <summary>Runs a parse of a command-line value, putting the option's name in front of a configuration error.</summary>
+    /// <typeparam name="T">What the parse gives.</typeparam>
+    /// <param name="option">The option, e.g. <c>--proportion</c>.</param>
+    /// <param name="parse">The parse.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="RunConfigurationException">Naming the option.</exception>
+    public static T ForOption<T>(string option, Func<T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return parse();
+        }
+        catch (RunConfigurationException e)
+        {
+            throw new RunConfigurationException($"{option}: {e.Message}", e);
+        }
     }
 
     /// <summary>Applies one file entry that names a run setting, or <c>options</c> (a mapping of method options).</summary>

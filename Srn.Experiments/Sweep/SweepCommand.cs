@@ -41,9 +41,9 @@ internal static class SweepCommand
             c = c with
             {
                 Run = run.Apply(c.Run, parse),
-                Methods = parse.GetValue(methods) is { } m ? Grid("--methods", () => SweepConfig.ParseMethods(m)) : c.Methods,
-                Proportions = parse.GetValue(proportions) is { } p ? Grid("--proportions", () => SweepConfig.ParseProportions(p)) : c.Proportions,
-                Seeds = parse.GetValue(seeds) is { } s ? Grid("--seeds", () => SweepConfig.ParseSeeds(s)) : c.Seeds,
+                Methods = parse.GetValue(methods) is { } m ? RunOptions.ForOption("--methods", () => SweepConfig.ParseMethods(m)) : c.Methods,
+                Proportions = parse.GetValue(proportions) is { } p ? RunOptions.ForOption("--proportions", () => SweepConfig.ParseProportions(p)) : c.Proportions,
+                Seeds = parse.GetValue(seeds) is { } s ? RunOptions.ForOption("--seeds", () => SweepConfig.ParseSeeds(s)) : c.Seeds,
                 Baseline = parse.GetValue(baseline) ?? c.Baseline,
                 ShareTeachers = c.ShareTeachers || parse.GetValue(shareTeachers),
             };
@@ -59,17 +59,5 @@ internal static class SweepCommand
             new SweepRunner(c, outDir, parse.GetValue(resume), sh).Run(token);
         })));
         return command;
-    }
-
-    private static List<T> Grid<T>(string option, Func<List<T>> parse)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (RunConfigurationException e)
-        {
-            throw new RunConfigurationException($"{option}: {e.Message}", e);
-        }
     }
 }
