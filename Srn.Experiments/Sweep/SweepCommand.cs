@@ -23,9 +23,11 @@ internal static class SweepCommand
         var resume = new Option<bool>("--resume") { Description = "Continue a sweep in --out: skip finished runs, resume the interrupted one." };
         var shareTeachers = new Option<bool>("--share-teachers") { Description = "KD-WSD runs with the same training labels share one teacher (trained once, with seed 0)." };
         var shard = new Option<string?>("--shard") { Description = "i/N: run every N-th job from i, into OUT/shard-i-of-N (combine with srn merge)." };
+        var parallel = new Option<string?>("--parallel") { Description = ParallelRuns.Help };
+        var runWorker = new Option<bool>("--run-worker") { Description = "Internal: train the runs whose ids arrive on stdin (a --parallel child).", Hidden = true };
         var command = new Command("sweep", "Sweep methods x known-label proportions x seeds; write results.csv, per_class_ap.csv, summary.csv, a plot and checkpoints.");
         run.AddTo(command);
-        foreach (var option in new Option[] { preset, methods, proportions, seeds, baseline, outOption, resume, shard, shareTeachers })
+        foreach (var option in new Option[] { preset, methods, proportions, seeds, baseline, outOption, resume, shard, shareTeachers, parallel, runWorker })
         {
             command.Options.Add(option);
         }
@@ -56,7 +58,14 @@ internal static class SweepCommand
                 outDir = Path.Combine(outDir, $"shard-{x.Item1}-of-{x.Item2}");
             }
 
-            new SweepRunner(c, outDir, parse.GetValue(resume), sh).Run(token);
+            if (parse.GetValue(runWorker))
+            {
+                new SweepRunner(c, outDir, resume: true, sh).RunWorker(token);
+                return;
+            }
+
+            var arguments = parse.Tokens.Select(t => t.Value).ToArray();
+            new SweepRunner(c, outDir, parse.GetValue(resume), sh, parse.GetValue(parallel), arguments).Run(token);
         })));
         return command;
     }

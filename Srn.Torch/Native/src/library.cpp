@@ -39,6 +39,25 @@ struct MallocTuning {
 };
 const MallocTuning malloc_tuning;
 
+// OpenBLAS (the pthread build Debian installs) starts one thread per core and ignores at::set_num_threads. Its
+// thread count changes the bits of some matrix products (a DSRB run differs after one epoch), and its idle threads
+// spin on sched_yield, taking the core that the image loader or another run needs. So OpenBLAS follows libtorch's
+// intra-op count: on load (unless OPENBLAS_NUM_THREADS or GOTO_NUM_THREADS says otherwise) and whenever
+// srn_set_num_threads sets it. Other BLAS libraries are left alone.
+void set_blas_threads(int n) {
+  using SetThreads = void (*)(int);
+  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")); set != nullptr) set(n);
+}
+
+struct BlasThreads {
+  BlasThreads() {
+    if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr && std::getenv("GOTO_NUM_THREADS") == nullptr) {
+      set_blas_threads(at::get_num_threads());
+    }
+  }
+};
+const BlasThreads blas_threads;
+
 thread_local std::string last_error;
 thread_local bool has_error = false;
 }  // namespace
@@ -140,7 +159,7 @@ int32_t srn_get_num_threads(void) {
 
 int32_t srn_set_num_threads(int32_t n) {
   SRN_STATUS(if (n < 1) throw std::invalid_argument("thread count must be >= 1, got " + std::to_string(n));
-             at::set_num_threads(n);)
+             at::set_num_threads(n); srn::set_blas_threads(n);)
 }
 
 int32_t srn_manual_seed(uint64_t seed) { SRN_STATUS(at::manual_seed(seed);) }
