@@ -61,6 +61,7 @@ internal static class Program
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(MaskCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
 

@@ -21,6 +21,9 @@ public sealed class FashionScenesGenerator
     private const double BoxThreshold = 0.10 * 255;
     private const int Side = FashionMnist.ItemSize;
 
+    // The random stream of GenerateSingle's pictures: scenes use their split's number (0, 1).
+    private const int SingleItemStream = 2;
+
     private readonly int[][][] usable;
 
     /// <summary>Creates a generator.</summary>
@@ -80,6 +83,31 @@ public sealed class FashionScenesGenerator
         }
 
         return new FashionScene(split, index, style, Options.CanvasSize, pixels, items);
+    }
+
+    /// <summary>
+    /// A picture of one item of the Fashion-MNIST training split on a scene background, for pre-training a backbone
+    /// (<c>srn pretrain</c>): the analogue of the ImageNet pictures the papers' backbones start from. Item
+    /// <paramref name="index"/> has class <c>index % 10</c> (balanced classes), a scattered scene's size range, a
+    /// uniform position, a random flip and tint. Test items never appear. Its own random stream (not a scene's), so
+    /// the pictures do not repeat scenes.
+    /// </summary>
+    /// <param name="index">Any non-negative index; the same index gives the same picture.</param>
+    /// <returns>A scene of one item (split <see cref="SceneSplit.Train"/>, style <c>single</c>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="index"/> is negative.</exception>
+    public FashionScene GenerateSingle(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var rng = SplitMix64.ForScene(Options.Seed, SingleItemStream, index);
+        var size = Options.CanvasSize;
+        var cls = index % Classes.Count;
+        var (w, h) = ItemSize(ref rng, ScatteredMinScale, ScatteredMaxScale);
+        var x = rng.NextInt(size - w + 1);
+        var y = rng.NextInt(size - h + 1);
+        var pixels = Background(ref rng);
+        var items = new List<SceneItem>(1);
+        Draw(ref rng, SceneSplit.Train, new Placement(cls, x + (w / 2.0), y + (h / 2.0), w, h, 0), pixels, items);
+        return new FashionScene(SceneSplit.Train, index, "single", size, pixels, items);
     }
 
     /// <summary>Generates every scene of a split, in parallel; the result does not depend on the number of threads.</summary>

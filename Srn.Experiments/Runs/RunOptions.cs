@@ -94,11 +94,12 @@ internal sealed class RunOptions
 
     /// <summary>A run configuration from <c>--config</c> (when given) and the command line, checked.</summary>
     /// <param name="parse">The parsed command line.</param>
+    /// <param name="start">The defaults (a new <see cref="RunConfiguration"/> when null).</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="RunConfigurationException">For any bad setting.</exception>
-    public RunConfiguration Configuration(ParseResult parse)
+    public RunConfiguration Configuration(ParseResult parse, RunConfiguration? start = null)
     {
-        var config = new RunConfiguration();
+        var config = start ?? new RunConfiguration();
         if (parse.GetValue(Config) is { } path)
         {
             foreach (var entry in SettingsFile.Read(path).Entries.Where(e => e.Key != "record"))
