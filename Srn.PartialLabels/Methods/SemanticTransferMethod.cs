@@ -253,10 +253,14 @@ public sealed class SemanticTransferMethod : TrainingMethod
     /// <param name="ramp">r: the share of the co-occurrence and contrastive weights in effect (the reference's batchIndex / batches in epoch 0, 1 after).</param>
     /// <param name="rng">The source of the contrastive term's random subsets.</param>
     /// <returns>The weighted terms and their sum.</returns>
+    /// <exception cref="ArgumentException">When the shapes do not fit each other or the network.</exception>
     public TransferLosses Losses(Tensor logits, Tensor cooccurrence, Tensor vectors, Tensor targets, int epoch, double ramp, Random rng)
     {
         ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(cooccurrence);
+        ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(rng);
         using var scope = DisposeScope.Enter();
         var classification = loss.Compute(logits, targets);
         Tensor? intra = null, inter = null, prototype = null, cooccurrenceTerm = null, contrastive = null;
