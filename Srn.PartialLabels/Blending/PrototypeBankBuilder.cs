@@ -5,11 +5,12 @@ namespace Srn.PartialLabels.Blending;
 /// <summary>
 /// Collects the class-specific maps of known positives into buckets (class, peak quadrant) for a
 /// <see cref="PrototypeBank"/>: each bucket keeps a uniform random sample of at most K maps (reservoir sampling,
-/// algorithm R, seeded), so the bank does not depend on which images come first.
+/// algorithm R, seeded), whatever the order in which the maps come.
 /// </summary>
 /// <remarks>
-/// The reference (<c>computePrototype_featuremap</c> in HCPLab-SYSU/HCP-MLR-PL's <c>DSRB</c>) keeps the first ~100 maps of
-/// each bucket in loader order. Memory: up to C·4·K·HW·D floats on the host (80·4·100·49·1024 floats = 6.4 GB for COCO at
+/// The reference (<c>computePrototype_featuremap</c> in HCPLab-SYSU/HCP-MLR-PL's <c>DSRB</c>) keeps the first 100 maps of
+/// each bucket in the order of its training loader, which shuffles: a uniform random sample too. The reservoir gives the
+/// same kind of sample from any order, such as the unshuffled evaluation loader the prototypes are built from here. Memory: up to C·4·K·HW·D floats on the host (80·4·100·49·1024 floats = 6.4 GB for COCO at
 /// the defaults, as the reference); lower <c>capacity</c> to bound it.
 /// </remarks>
 public sealed class PrototypeBankBuilder
@@ -24,7 +25,7 @@ public sealed class PrototypeBankBuilder
     /// <param name="gridHeight">H of the maps' grid (7 at 448 pixels).</param>
     /// <param name="gridWidth">W of the maps' grid.</param>
     /// <param name="featureDim">D.</param>
-    /// <param name="capacity">K, the most maps a bucket keeps (reference ~100).</param>
+    /// <param name="capacity">K, the most maps a bucket keeps (reference 100).</param>
     /// <param name="seed">Seed of the reservoir sampling.</param>
     /// <exception cref="ArgumentOutOfRangeException">For a size below 1.</exception>
     public PrototypeBankBuilder(int numClasses, int gridHeight, int gridWidth, long featureDim, int capacity = 100, int seed = 0)
@@ -166,6 +167,10 @@ public sealed class PrototypeBankBuilder
     /// The prototypes: P_c,q = mean of bucket (c, q); an empty quadrant of a class with maps gets the mean of all the
     /// class's kept maps (as the reference); a class without maps is flagged absent (zero prototypes).
     /// </summary>
+    /// <remarks>
+    /// The reference's mean of a bucket also counts the zero row each bucket starts with (P = sum / (n + 1)), while its
+    /// empty-quadrant mean leaves those rows out; here both are means of the kept maps only.
+    /// </remarks>
     /// <returns>The bank (on the CPU); the builder can go on collecting.</returns>
     public PrototypeBank Build()
     {

@@ -31,12 +31,15 @@ namespace Srn.PartialLabels.Methods;
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
 /// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:
 /// prototypes from the evaluation transform, our default; <c>train</c>: from the training augmentation, as the
-/// reference does).
+/// reference does); <c>learn_alpha</c>, <c>learn_beta</c> (whether α and β are trained or stay at 0.5: the reference's
+/// <c>isAlphaLearnable</c>, <c>isBetaLearnable</c>, true); <c>top_k</c> (DSRB: unknown classes blended with a prototype
+/// per image, the reference's <c>topK</c>, 1); <c>prototype_count</c> (SARB: k-means centres per class, the reference's
+/// <c>prototypeNum</c>, 10).
 /// </remarks>
 public sealed class BlendingMethod : TrainingMethod
 {
     private static readonly string[] OwnOptions =
-        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform", "embeddings", "train_embeddings"];
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "decay_blend", "prototype_transform", "top_k", "prototype_count", "learn_alpha", "learn_beta"];
 
     private readonly BlendingNet model;
     private readonly IMultiLabelLoss loss;
@@ -47,6 +50,7 @@ public sealed class BlendingMethod : TrainingMethod
     private readonly double instanceWeight;
     private readonly double prototypeWeight;
     private readonly bool prototypesFromTraining;
+    private readonly int prototypeCount;
     private PrototypeBank? bank;
     private KMeansPrototypes? kmeans;
 
@@ -57,46 +61,34 @@ public sealed class BlendingMethod : TrainingMethod
     public BlendingMethod(MethodSetup setup, BlendingVariant variant, IMultiLabelLoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        setup.CheckOptions([.. StageRecipe.OptionNames, .. OwnOptions]);
+        setup.CheckOptions([.. StageRecipe.OptionNames, .. SsgrlSetup.OptionNames, .. OwnOptions]);
         Setup = setup;
         Variant = variant;
         this.loss = loss ?? PartialBce.Instance;
-        var small = string.Equals(setup.Backbone, "resnet-small", StringComparison.OrdinalIgnoreCase);
         var quarter = Math.Max(1, (int)Math.Round(setup.Epochs / 4.0, MidpointRounding.AwayFromZero));
         blendStart = (int)setup.Option("blend_start", quarter);
         prototypeEvery = Math.Max(1, (int)setup.Option("prototype_every", quarter));
         contrastiveWeight = setup.Option("contrastive_weight", 0.05);
         instanceWeight = setup.Option("instance_weight", 1);
         prototypeWeight = setup.Option("prototype_weight", 1);
+        var topK = OptionValues.Count(setup, "top_k", 1);
+        prototypeCount = OptionValues.Count(setup, "prototype_count", 10);
+        var learnAlpha = setup.Flag("learn_alpha", true);
+        var learnBeta = setup.Flag("learn_beta", true);
         prototypesFromTraining = (setup.Options.TryGetValue("prototype_transform", out var transform) ? transform : "eval") switch
         {
             "eval" => false,
             "train" => true,
             _ => throw new ArgumentException($"Method '{setup.Method}': prototype_transform must be 'eval' or 'train', got '{transform}'."),
         };
-        var options = new SsgrlNetworkOptions
-        {
-            FeatureDim = (long)setup.Option("feature_dim", small ? 128 : 1024),
-            IntermediateDim = (long)setup.Option("intermediate_dim", small ? 64 : 512),
-            OutputDim = (long)setup.Option("feature_dim", small ? 128 : 1024),
-            EmbeddingDim = (int)setup.Option("embedding_dim", small ? 32 : 300),
-            EmbeddingSeed = SeedMix.Of(setup.Seed, 577),
-            FreezeEarlyStages = setup.Flag("freeze_early", setup.BackboneWeights is not null),
-            TrainGivenEmbeddings = setup.Flag("train_embeddings", false),
-        };
-
-        var backbone = Backbones.Create(setup);
-        using var adjacency = setup.TrainLabels is { } labels ? LabelAdjacency.FromKnownPositives(labels) : Tensor.Zeros([setup.NumClasses, setup.NumClasses]);
-        LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 314159));
-        using var embeddings = setup.Options.TryGetValue("embeddings", out var embeddingsPath) ? LabelEmbeddings.Load(embeddingsPath, setup.ClassNames) : null;
-        var net = new SsgrlNetwork(backbone, adjacency, options, embeddings);
+        var net = SsgrlSetup.Create(setup, computeMaps: true);
         model = new BlendingNet(
             net,
-            variant == BlendingVariant.Ssgrl ? null : new InstanceBlending(),
-            variant switch { BlendingVariant.Dsrb => new PrototypeBlending(), BlendingVariant.Sarb => new SarbBlending(), _ => null });
+            variant == BlendingVariant.Ssgrl ? null : new InstanceBlending(learnable: learnAlpha),
+            variant switch { BlendingVariant.Dsrb => new PrototypeBlending(topK, learnable: learnBeta), BlendingVariant.Sarb => new SarbBlending(learnable: learnBeta), _ => null });
         var recipe = StageRecipe.From(setup, defaultLr: 1e-3, defaultOptimizer: OptimizerKind.Adam);
         recipe = setup.Options.ContainsKey("schedule") ? recipe : recipe with { Schedule = SchedulerKind.Step };
-        var blendParameters = model.NamedParameters().Where(p => !p.Name.StartsWith("net.", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var blendParameters = model.NamedParameters().Where(p => !p.Name.StartsWith("net.", StringComparison.Ordinal) && p.Parameter.RequiresGrad).Select(p => p.Parameter).ToArray();
         var netParameters = net.Parameters().Where(p => p.RequiresGrad).ToArray();
         var groups = new List<StageGroup> { new(netParameters) };
         if (blendParameters.Length > 0)
@@ -180,7 +172,7 @@ public sealed class BlendingMethod : TrainingMethod
                 }
 
                 kmeans?.Dispose();
-                kmeans = builder.Build(seed: seed).MoveTo(options.Device);
+                kmeans = builder.Build(prototypeCount, seed: seed).MoveTo(options.Device);
             }
         }
         finally

@@ -20,6 +20,8 @@ public static class MethodCatalog
             ["ssgrl"] = ("SSGRL: semantic decoupling and a gated graph network over label embeddings (Chen et al. 2019)", s => new BlendingMethod(s, BlendingVariant.Ssgrl, Loss(s))),
             ["sarb"] = ("SARB: SSGRL + instance blending + k-means prototype blending + contrastive term (Pu et al. 2022)", s => new BlendingMethod(s, BlendingVariant.Sarb, Loss(s))),
             ["dsrb"] = ("DSRB: SSGRL + instance (IPRB) and location-sensitive prototype (PPRB) blending + contrastive term (Pu et al. 2024)", s => new BlendingMethod(s, BlendingVariant.Dsrb, Loss(s))),
+            ["sst"] = ("SST: SSGRL + co-occurrence branch; hard pseudo labels from intra-image co-occurrence and a memory of other images' positives (Chen et al. 2022)", s => new SemanticTransferMethod(s, TransferVariant.Sst, Loss(s))),
+            ["hst"] = ("HST: SSGRL + co-occurrence branch; soft pseudo labels with learnt margins from co-occurrence and k-means prototypes (Chen et al. 2024)", s => new SemanticTransferMethod(s, TransferVariant.Hst, Loss(s))),
             ["kd-wsd"] = ("KD-WSD: a WSDDN teacher distilled into a ResNet student at feature and prediction level, three stages (Liu et al. 2018)", s => new KdWsdMethod(s, Loss(s))),
             ["kd-wsd-student"] = ("KD-WSD's student (ResNet with fc6/fc7 head) trained alone, without the teacher: the KD-WSD comparison", s => new KdWsdMethod(s, Loss(s), distillByDefault: false)),
         };

@@ -14,7 +14,7 @@ public sealed class BlendingMethodTests
     private const int Size = 64;
 
     // Partial training labels: about half unknown, and class 0 has no known positive at all.
-    private static (TinyScenes Train, sbyte[,] Labels) PartialTrain()
+    internal static (TinyScenes Train, sbyte[,] Labels) PartialTrain()
     {
         var train = new TinyScenes(48, size: Size, seed: 1);
         var rng = new Random(7);
@@ -38,14 +38,14 @@ public sealed class BlendingMethodTests
         TrainLabels = labels, Options = new Dictionary<string, string>(options.Select(o => KeyValuePair.Create(o.Key, o.Value))) { ["blend_start"] = "1", ["prototype_every"] = "1" },
     };
 
-    private static TrainingData Data(TinyScenes train, sbyte[,] labels)
+    internal static TrainingData Data(TinyScenes train, sbyte[,] labels)
     {
         var augment = new Compose(new RandomHorizontalFlip(), new ToFloat(), new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
         var test = new Compose(new ToFloat(), new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]));
         return new TrainingData(DatasetViews.WithLabels(train, labels), augment, new TinyScenes(24, size: Size, seed: 2), test);
     }
 
-    private static TrainerOptions Options(string? checkpoint = null, bool resume = false) => new()
+    internal static TrainerOptions Options(string? checkpoint = null, bool resume = false) => new()
     {
         Seed = 3, BatchSize = 8, EvalBatchSize = 16, Workers = 1, CheckpointPath = checkpoint, Resume = resume,
     };

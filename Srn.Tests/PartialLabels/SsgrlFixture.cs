@@ -5,18 +5,23 @@ using Srn.Torch.NN;
 
 namespace Srn.Tests.PartialLabels;
 
-/// <summary>Reads Fixtures/PartialLabels/ssgrl.safetensors (make_ssgrl_fixtures.py) and replays its module cases.</summary>
+/// <summary>
+/// Reads a module fixture of Fixtures/PartialLabels (ssgrl.safetensors from make_ssgrl_fixtures.py by default,
+/// transfer.safetensors from make_transfer_fixtures.py) and replays its cases.
+/// </summary>
 internal sealed class SsgrlFixture : IDisposable
 {
     private readonly Dictionary<string, Tensor> tensors;
+    private readonly string file;
 
-    public SsgrlFixture()
+    public SsgrlFixture(string file = "ssgrl.safetensors")
     {
-        var path = Path.Combine(Path.GetDirectoryName(typeof(SsgrlFixture).Assembly.Location)!, "Fixtures", "PartialLabels", "ssgrl.safetensors");
+        this.file = file;
+        var path = Path.Combine(Path.GetDirectoryName(typeof(SsgrlFixture).Assembly.Location)!, "Fixtures", "PartialLabels", file);
         tensors = SafeTensors.Load(path);
     }
 
-    public Tensor this[string key] => tensors.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"ssgrl.safetensors has no '{key}'");
+    public Tensor this[string key] => tensors.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{file} has no '{key}'");
 
     /// <summary>The entries under "prefix/" with the prefix removed.</summary>
     public Dictionary<string, Tensor> Group(string prefix) =>

@@ -97,6 +97,8 @@ public sealed class MixedPrecisionTrainingTests
     [TestCase("ssgrl")]
     [TestCase("sarb", "blend_start", "1")]
     [TestCase("dsrb", "blend_start", "1")]
+    [TestCase("sst", "transfer_start", "1")]
+    [TestCase("hst", "transfer_start", "1")]
     [TestCase("kd-wsd", "stage_epochs", "2,1,1")]
     public void Every_method_trains_and_evaluates_under_bf16_and_channels_last(string name, params string[] option)
     {
