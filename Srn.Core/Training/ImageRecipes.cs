@@ -9,7 +9,8 @@ namespace Srn.Training;
 /// normalisation:
 /// <list type="bullet">
 /// <item><see cref="SrnTrain"/>: SRN's (resize to 8S/7 square, corner-or-centre crop with sides from
-/// {8/7, 1, 6/7, 3/4, 4/7} x S, resize to S, random flip; at S = 224: 256 and {256, 224, 192, 168, 128});</item>
+/// {8/7, 1, 6/7, 3/4, 4/7} x S paired as TSN's data layer pairs them, resize to S, random flip; at S = 224: 256 and
+/// {256, 224, 192, 168, 128});</item>
 /// <item><see cref="HcpTrain"/>: HCP-MLR-PL's (resize to 8S/7, random crop from {8/7, 1, 6/7, 5/7, 4/7} x S,
 /// resize to S, flip; at S = 448: 512 and {512, 448, 384, 320, 256});</item>
 /// <item><see cref="Test"/>: resize the whole image to S x S, no crop.</item>
@@ -23,9 +24,10 @@ public static class ImageRecipes
     /// <summary>SRN's training augmentation.</summary>
     /// <param name="size">Input side S.</param>
     /// <param name="config">The backbone config (mean and std).</param>
+    /// <param name="sampling">How the crop's sizes and positions are drawn (<see cref="SrnCropSampling.Tsn"/>, the reference's, by default).</param>
     /// <returns>The transform.</returns>
-    public static ITransform SrnTrain(int size, ModelConfig config) =>
-        Finish(new SrnMultiScaleCrop(size, Scale(size, 256, 224), [.. SrnCrops.Select(c => Scale(size, c, 224))]), config, flip: true);
+    public static ITransform SrnTrain(int size, ModelConfig config, SrnCropSampling sampling = SrnCropSampling.Tsn) =>
+        Finish(new SrnMultiScaleCrop(size, Scale(size, 256, 224), [.. SrnCrops.Select(c => Scale(size, c, 224))], sampling: sampling), config, flip: true);
 
     /// <summary>HCP-MLR-PL's training augmentation (SSGRL, SARB, DSRB).</summary>
     /// <param name="size">Input side S.</param>

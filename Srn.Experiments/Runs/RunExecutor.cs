@@ -4,6 +4,7 @@ using Srn.PartialLabels.Methods;
 using Srn.PartialLabels.Runs;
 using Srn.Training;
 using Srn.Vision;
+using Srn.Vision.Transforms;
 
 namespace Srn.Experiments.Runs;
 
@@ -51,6 +52,7 @@ internal static class RunExecutor
         ITransform trainTransform = config.ResolvedAugment switch
         {
             "srn" => ImageRecipes.SrnTrain(size, backbone),
+            "srn-independent" => ImageRecipes.SrnTrain(size, backbone, SrnCropSampling.Independent),
             "hcp" => ImageRecipes.HcpTrain(size, backbone),
             _ => ImageRecipes.Test(size, backbone),
         };

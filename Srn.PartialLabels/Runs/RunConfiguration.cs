@@ -66,7 +66,7 @@ public sealed record RunConfiguration
     /// <summary>Use only the first N test images; null uses all.</summary>
     public int? TestLimit { get; init; }
 
-    /// <summary>Training augmentation: <c>srn</c>, <c>hcp</c>, <c>none</c>, or <c>method</c> for the method's own.</summary>
+    /// <summary>Training augmentation: <c>srn</c>, <c>srn-independent</c> (width and height drawn independently), <c>hcp</c>, <c>none</c>, or <c>method</c> for the method's own.</summary>
     public string Augment { get; init; } = "method";
 
     /// <summary>Method options, name to invariant-culture text, sorted by name.</summary>
