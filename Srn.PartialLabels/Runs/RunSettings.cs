@@ -44,6 +44,8 @@ public static class RunSettings
             c => FormatInt(c.TestLimit), (c, t) => c with { TestLimit = Limit("test_limit", t) }),
         new("augment", "Training augmentation: srn, srn-independent (SRN's crop with width and height drawn independently), hcp, none, or method (the method's own).", true,
             c => c.Augment, (c, t) => c with { Augment = Choice("augment", t, "method", "srn", "srn-independent", "hcp", "none") }),
+        new("test_resize", "Test-time resize: bilinear, bicubic (PIL's), or method (the recipe's own: bicubic for hcp, bilinear for srn).", true,
+            c => c.TestResize, (c, t) => c with { TestResize = Choice("test_resize", t, "method", "bilinear", "bicubic") }),
         new("backbone_weights", "Backbone weights (torchvision .pth or safetensors); the papers start from ImageNet weights.", true,
             c => c.BackboneWeights, (c, t) => c with { BackboneWeights = OptionalText(t) }),
         new(OptionSetting, "Method option name=value (repeatable), e.g. lr=0.1.", true,
