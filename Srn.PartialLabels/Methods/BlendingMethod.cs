@@ -31,12 +31,13 @@ namespace Srn.PartialLabels.Methods;
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
 /// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:
 /// prototypes from the evaluation transform, our default; <c>train</c>: from the training augmentation, as the
-/// reference does).
+/// reference does); <c>kmeans_init</c> (SARB's k-means: <c>sklearn</c>, the reference's scikit-learn defaults, greedy
+/// k-means++ and the best of 10 runs, <see cref="KMeansOptions.ScikitLearn"/>; <c>plain</c>: one plain k-means++ run).
 /// </remarks>
 public sealed class BlendingMethod : TrainingMethod
 {
     private static readonly string[] OwnOptions =
-        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform", "embeddings", "train_embeddings"];
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "feature_dim", "intermediate_dim", "embedding_dim", "freeze_early", "decay_blend", "prototype_transform", "embeddings", "train_embeddings", "kmeans_init"];
 
     private readonly BlendingNet model;
     private readonly IMultiLabelLoss loss;
@@ -47,6 +48,7 @@ public sealed class BlendingMethod : TrainingMethod
     private readonly double instanceWeight;
     private readonly double prototypeWeight;
     private readonly bool prototypesFromTraining;
+    private readonly KMeansOptions kmeansOptions;
     private PrototypeBank? bank;
     private KMeansPrototypes? kmeans;
 
@@ -73,6 +75,12 @@ public sealed class BlendingMethod : TrainingMethod
             "eval" => false,
             "train" => true,
             _ => throw new ArgumentException($"Method '{setup.Method}': prototype_transform must be 'eval' or 'train', got '{transform}'."),
+        };
+        kmeansOptions = (setup.Options.TryGetValue("kmeans_init", out var init) ? init : "sklearn") switch
+        {
+            "sklearn" => KMeansOptions.ScikitLearn,
+            "plain" => KMeansOptions.Plain,
+            _ => throw new ArgumentException($"Method '{setup.Method}': kmeans_init must be 'sklearn' or 'plain', got '{init}'."),
         };
         var options = new SsgrlNetworkOptions
         {
@@ -180,7 +188,7 @@ public sealed class BlendingMethod : TrainingMethod
                 }
 
                 kmeans?.Dispose();
-                kmeans = builder.Build(seed: seed).MoveTo(options.Device);
+                kmeans = builder.Build(seed: seed, options: kmeansOptions).MoveTo(options.Device);
             }
         }
         finally
