@@ -73,7 +73,7 @@ internal static class EvalCommand
                 test = matched;
                 IMultiLabelDataset split = config.TestLimit is { } n ? DatasetViews.Take(test, n) : test;
 
-                var transform = ImageRecipes.Test(setup.ImageSize, ModelRegistry.Config(setup.Backbone));
+                var transform = RunExecutor.TestTransform(setup, recorded);
                 var evaluation = Evaluation.Run(method, split, transform, options, token);
                 var m = EpochMetrics.From(evaluation.Metrics);
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

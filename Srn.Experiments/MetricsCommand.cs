@@ -40,9 +40,15 @@ internal static class MetricsCommand
             Description = "Top-3 metrics predict each image's 3 highest labels whatever their score (NUS-WIDE convention) "
                 + "instead of those that also pass the threshold (COCO convention, the default).",
         };
+        var conventionOption = new Option<string>("--convention")
+        {
+            Description = "Thresholded metrics: ml-gcn (predicted when probability >= 0.5, a class without predictions has precision 0) "
+                + "or srn (SRN's MATLAB evaluation: > 0.5, precision 1).",
+            DefaultValueFactory = _ => "ml-gcn",
+        }.AcceptOnlyFromAmong("ml-gcn", "srn");
         var command = new Command("metrics", "Compute mAP (voc12, noninterp, voc07), CP/CR/CF1/OP/OR/OF1 and top-3 metrics of a score file against a target manifest.")
         {
-            scoresOption, targetsOption, outOption, kindOption, noThresholdOption,
+            scoresOption, targetsOption, outOption, kindOption, noThresholdOption, conventionOption,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +58,7 @@ internal static class MetricsCommand
             {
                 ScoreKind = parse.GetValue(kindOption),
                 TopKThreshold = !parse.GetValue(noThresholdOption),
+                Convention = parse.GetValue(conventionOption) == "srn" ? MetricsConvention.Srn : MetricsConvention.MlGcn,
             };
             try
             {
@@ -70,7 +77,7 @@ internal static class MetricsCommand
     /// <param name="scoresPath">The score CSV.</param>
     /// <param name="targetsPath">The target CSV.</param>
     /// <param name="outDir">The output directory.</param>
-    /// <param name="options">Score kind and top-k convention (k = 3).</param>
+    /// <param name="options">Score kind, top-k and thresholded-metrics conventions (k = 3).</param>
     /// <param name="output">Where the table goes.</param>
     /// <returns>The metrics.</returns>
     public static MultiLabelMetrics Run(string scoresPath, string targetsPath, string outDir, MultiLabelMetricsOptions options, TextWriter output)
@@ -81,10 +88,12 @@ internal static class MetricsCommand
         var metrics = MultiLabelMetrics.Compute(aligned, targets.Values, targets.Classes.Count, options with { TopK = 3, ClassNames = targets.Classes });
         MetricsCsv.Write(outDir, metrics);
 
+        var srn = metrics.Convention == MetricsConvention.Srn;
+        var empty = srn ? "1" : "0";
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         console.MarkupLine($"[bold]srn metrics[/]: {targets.Images.Count} images, {targets.Classes.Count} classes; scores read as "
-            + $"{metrics.ScoreKind.ToString().ToLowerInvariant()} (predicted positive: score >= {metrics.Threshold.ToString(CultureInfo.InvariantCulture)}); "
-            + $"top-3 {(metrics.TopKThreshold ? "with" : "without")} the threshold");
+            + $"{metrics.ScoreKind.ToString().ToLowerInvariant()} (predicted positive: score {(srn ? ">" : ">=")} {metrics.Threshold.ToString(CultureInfo.InvariantCulture)}, "
+            + $"{(srn ? "SRN" : "ML-GCN")} convention); top-3 {(metrics.TopKThreshold ? "with" : "without")} the threshold");
         var table = new Table().AddColumns("metric (%)", "all labels", "top-3");
         table.AddRow("mAP (voc12)", F(metrics.Map), string.Empty);
         table.AddRow("mAP (noninterp)", F(metrics.MapNonInterpolated), string.Empty);
@@ -108,13 +117,13 @@ internal static class MetricsCommand
 
         if (t.ClassesWithoutPredictions.Count > 0)
         {
-            console.MarkupLine($"[yellow]{t.ClassesWithoutPredictions.Count} class(es) with no predicted positive (precision counted as 0 in CP):[/] "
+            console.MarkupLine($"[yellow]{t.ClassesWithoutPredictions.Count} class(es) with no predicted positive (precision counted as {empty} in CP):[/] "
                 + Names(metrics, t.ClassesWithoutPredictions));
         }
 
         if (k.ClassesWithoutPredictions.Count > 0)
         {
-            console.MarkupLine($"[yellow]{k.ClassesWithoutPredictions.Count} class(es) with no top-3 predicted positive (precision counted as 0 in CP3):[/] "
+            console.MarkupLine($"[yellow]{k.ClassesWithoutPredictions.Count} class(es) with no top-3 predicted positive (precision counted as {empty} in CP3):[/] "
                 + Names(metrics, k.ClassesWithoutPredictions));
         }
 

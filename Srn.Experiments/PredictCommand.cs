@@ -5,6 +5,7 @@ using Srn.Data;
 using Srn.Experiments.Results;
 using Srn.Experiments.Runs;
 using Srn.Models;
+using Srn.PartialLabels.Runs;
 using Srn.Training;
 using Srn.Vision;
 
@@ -48,10 +49,11 @@ internal static class PredictCommand
 
             var dev = DeviceOption.Parse(parse.GetValue(device)!);
             var images = ImageInputs.List(parse.GetValue(imagesOption)!);
-            var (method, _) = CheckpointModel.Load(parse.GetValue(checkpointOption)!, dev);
+            var checkpoint = parse.GetValue(checkpointOption)!;
+            var (method, _, metadata) = CheckpointModel.LoadWithMetadata(checkpoint, dev);
             using (method)
             {
-                var probabilities = Predict(method, images, dev, token);
+                var probabilities = Predict(method, images, dev, RunRecord.RecordedConfiguration(metadata, checkpoint), token);
                 var classes = method.Setup.ClassNames;
                 ScoresCsv.Write(outPath, images, classes, probabilities, top);
                 Print(images, classes, probabilities, Math.Min(top, classes.Count), method);
@@ -65,12 +67,17 @@ internal static class PredictCommand
     /// The probabilities of <paramref name="images"/> (N x C, image order): <see cref="Evaluation.Run"/> with the
     /// checkpoint's test transform, the path <c>srn eval</c> takes, then the sigmoid of its logits.
     /// </summary>
+    /// <param name="method">The checkpoint's method.</param>
+    /// <param name="images">Image paths.</param>
+    /// <param name="device">Where to run.</param>
+    /// <param name="recorded">The checkpoint's recorded run configuration (its test resize), or null for the method's own.</param>
+    /// <param name="token">Stops early.</param>
     /// <exception cref="DataFormatException">An image does not decode (the message names it).</exception>
-    public static double[,] Predict(TrainingMethod method, IReadOnlyList<string> images, Srn.Torch.Device device, CancellationToken token = default)
+    public static double[,] Predict(TrainingMethod method, IReadOnlyList<string> images, Srn.Torch.Device device, RunConfiguration? recorded = null, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(method);
         var setup = method.Setup;
-        var transform = ImageRecipes.Test(setup.ImageSize, ModelRegistry.Config(setup.Backbone));
+        var transform = RunExecutor.TestTransform(setup, recorded);
         var evaluation = Evaluation.Run(method, new UnlabelledImages(images, setup.ClassNames), transform, new TrainerOptions { Device = device }, token);
         return ScoresCsv.Sigmoid(evaluation.Scores);
     }

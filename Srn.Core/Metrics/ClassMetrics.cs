@@ -4,8 +4,9 @@ namespace Srn.Metrics;
 public sealed class ClassMetrics
 {
     internal ClassMetrics(int index, string name, int positives, int negatives, int unknown, AveragePrecisions? ap,
-        int truePositives, int predictedPositives, int topKTruePositives, int topKPredictedPositives)
+        int truePositives, int predictedPositives, int topKTruePositives, int topKPredictedPositives, double emptyPrecision)
     {
+        EmptyPrecision = emptyPrecision;
         Index = index;
         Name = name;
         Positives = positives;
@@ -59,12 +60,15 @@ public sealed class ClassMetrics
     /// <summary>Np of the top-k predictions.</summary>
     public int TopKPredictedPositives { get; }
 
-    /// <summary>Nc / Np in percent; 0 when nothing is predicted (Np = 0).</summary>
-    public double Precision => PredictedPositives == 0 ? 0 : 100.0 * TruePositives / PredictedPositives;
+    /// <summary>Nc / Np in percent; when nothing is predicted (Np = 0), 0 (ML-GCN's convention) or 100 (<see cref="MetricsConvention.Srn"/>).</summary>
+    public double Precision => PredictedPositives == 0 ? 100 * EmptyPrecision : 100.0 * TruePositives / PredictedPositives;
 
     /// <summary>Nc / Ng in percent; null when the class has no known positive.</summary>
     public double? Recall => Positives == 0 ? null : 100.0 * TruePositives / Positives;
 
     /// <summary>2 P R / (P + R) in percent (0 when both are 0); null when the class has no known positive.</summary>
     public double? F1 => Recall is { } r ? MultiLabelMetrics.F1(Precision, r) : null;
+
+    /// <summary>The precision of a class without predictions under the metrics' convention, as a fraction.</summary>
+    private double EmptyPrecision { get; }
 }

@@ -20,7 +20,7 @@ namespace Srn.Metrics;
 /// <para>
 /// Thresholded metrics (<see cref="ThresholdedMetrics"/>): a label is predicted when its probability is &gt;= 0.5, i.e.
 /// its score is &gt;= 0.5 for probabilities and &gt;= 0 for logits (<see cref="ScoreKind"/>; by default detected: any
-/// score outside [0, 1] means logits). Top-k: an image's predicted labels are its k highest-scoring labels among all C
+/// score outside [0, 1] means logits); under <see cref="MetricsConvention.Srn"/> strictly greater (&gt; 0.5, &gt; 0). Top-k: an image's predicted labels are its k highest-scoring labels among all C
 /// (the prediction does not know which targets are unknown; ties go to the lower class index) that also pass the
 /// threshold (COCO convention), or without the threshold when <see cref="MultiLabelMetricsOptions.TopKThreshold"/> is
 /// false (NUS-WIDE convention); unknown entries are then left out of the counts as everywhere else.
@@ -38,12 +38,13 @@ public sealed class MultiLabelMetrics
     private const int TransposeBlock = 8;
 
 
-    private MultiLabelMetrics(int rows, ScoreKind kind, double threshold, int k, bool topKThreshold, IReadOnlyList<ClassMetrics> classes,
+    private MultiLabelMetrics(int rows, ScoreKind kind, double threshold, MetricsConvention convention, int k, bool topKThreshold, IReadOnlyList<ClassMetrics> classes,
         IReadOnlyList<int> excluded, double map, double mapNonInterp, double mapVoc07, ThresholdedMetrics thresholded, ThresholdedMetrics topK)
     {
         Rows = rows;
         ScoreKind = kind;
         Threshold = threshold;
+        Convention = convention;
         K = k;
         TopKThreshold = topKThreshold;
         Classes = classes;
@@ -63,6 +64,9 @@ public sealed class MultiLabelMetrics
 
     /// <summary>The threshold applied to the scores: 0.5 for probabilities, 0 for logits.</summary>
     public double Threshold { get; }
+
+    /// <summary>The convention of the thresholded metrics: whether a score equal to <see cref="Threshold"/> is predicted (ML-GCN) or not (SRN), and a class without predictions' precision.</summary>
+    public MetricsConvention Convention { get; }
 
     /// <summary>k of the top-k metrics, as requested (with k or fewer classes every label is in an image's top k).</summary>
     public int K { get; }
@@ -180,9 +184,20 @@ public sealed class MultiLabelMetrics
             throw new ArgumentException($"{names.Count} class names for {c} classes", nameof(options));
         }
 
+        if (options.Convention is not (MetricsConvention.MlGcn or MetricsConvention.Srn))
+        {
+            throw new ArgumentException($"unknown metrics convention {options.Convention}", nameof(options));
+        }
+
         var n = scores.Length / c;
         var kind = ResolveKind(scores, targets, c, options.ScoreKind, names);
         var threshold = kind == ScoreKind.Logits ? 0.0 : 0.5;
+
+        // SRN's MATLAB script predicts probs > 0.5; ML-GCN's meter scores >= threshold.
+        var strict = options.Convention == MetricsConvention.Srn;
+
+        // SRN's precision (tp + eps) / (predicted + eps) is 1 for a class (or a whole matrix) without predictions.
+        var emptyPrecision = strict ? 1.0 : 0.0;
 
         // Pass over rows: per-class counts, thresholded and top-k predictions.
         var pos = new int[c];
@@ -204,7 +219,7 @@ public sealed class MultiLabelMetrics
             {
                 var s = row[j];
                 var t = trow[j];
-                var predicted = s >= threshold ? 1 : 0;
+                var predicted = (strict ? s > threshold : s >= threshold) ? 1 : 0;
                 if (t > 0)
                 {
                     pos[j]++;
@@ -243,7 +258,7 @@ public sealed class MultiLabelMetrics
             {
                 var j = topIndex[q];
                 var t = trow[j];
-                if (t == 0 || (useThreshold && topValue[q] < threshold))
+                if (t == 0 || (useThreshold && (strict ? topValue[q] <= threshold : topValue[q] < threshold)))
                 {
                     continue;
                 }
@@ -311,7 +326,7 @@ public sealed class MultiLabelMetrics
                     excluded.Add(j);
                 }
 
-                results[j] = new ClassMetrics(j, ClassName(names, j), pos[j], neg[j], n - pos[j] - neg[j], ap, nc[j], np[j], ncK[j], npK[j]);
+                results[j] = new ClassMetrics(j, ClassName(names, j), pos[j], neg[j], n - pos[j] - neg[j], ap, nc[j], np[j], ncK[j], npK[j], emptyPrecision);
             }
         }
 
@@ -322,22 +337,22 @@ public sealed class MultiLabelMetrics
         }
 
         var a = withPositives.Count;
-        return new MultiLabelMetrics(n, kind, threshold, options.TopK, useThreshold, results, excluded,
+        return new MultiLabelMetrics(n, kind, threshold, options.Convention, options.TopK, useThreshold, results, excluded,
             100 * sumVoc12 / a, 100 * sumNonInterp / a, 100 * sumVoc07 / a,
-            Summarize(nc, np, pos, withPositives), Summarize(ncK, npK, pos, withPositives));
+            Summarize(nc, np, pos, withPositives, emptyPrecision), Summarize(ncK, npK, pos, withPositives, emptyPrecision));
     }
 
     /// <summary>2 p r / (p + r), or 0 when both are 0.</summary>
     internal static double F1(double precision, double recall) =>
         precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
 
-    private static ThresholdedMetrics Summarize(int[] nc, int[] np, int[] ng, List<int> withPositives)
+    private static ThresholdedMetrics Summarize(int[] nc, int[] np, int[] ng, List<int> withPositives, double emptyPrecision)
     {
         double sumP = 0, sumR = 0, sumF1 = 0;
         var withoutPredictions = new List<int>();
         foreach (var j in withPositives)
         {
-            double p = 0;
+            var p = emptyPrecision;
             if (np[j] == 0)
             {
                 withoutPredictions.Add(j);
@@ -363,7 +378,7 @@ public sealed class MultiLabelMetrics
 
         var a = withPositives.Count;
         double cp = sumP / a, cr = sumR / a;
-        var op = totalNp == 0 ? 0 : totalNc / (double)totalNp;
+        var op = totalNp == 0 ? emptyPrecision : totalNc / (double)totalNp;
         var or = totalNc / (double)totalNg;
         return new ThresholdedMetrics(100 * cp, 100 * cr, 100 * F1(cp, cr), 100 * sumF1 / a, 100 * op, 100 * or, 100 * F1(op, or), withoutPredictions);
     }

@@ -15,6 +15,13 @@ public sealed record MultiLabelMetricsOptions
     /// </summary>
     public bool TopKThreshold { get; init; } = true;
 
+    /// <summary>
+    /// The convention of the thresholded metrics: <see cref="MetricsConvention.MlGcn"/> (default: predicted when the
+    /// probability is &gt;= 0.5, a class without predictions has precision 0) or <see cref="MetricsConvention.Srn"/> (SRN's
+    /// MATLAB evaluation: &gt; 0.5, precision 1).
+    /// </summary>
+    public MetricsConvention Convention { get; init; } = MetricsConvention.MlGcn;
+
     /// <summary>Class names in column order, used in error messages and per-class results; null names them by index.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 }

@@ -8,13 +8,14 @@ namespace Srn.Metrics;
 /// <list type="bullet">
 /// <item><description>CP = mean_c Nc/Np, CR = mean_c Nc/Ng, CF1 = 2 CP CR / (CP + CR); the means run over the
 /// classes with at least one known positive (the classes that have an AP); a class with Np = 0 counts as precision 0
-/// and is listed in <see cref="ClassesWithoutPredictions"/>.</description></item>
+/// (1 under <see cref="MetricsConvention.Srn"/>) and is listed in <see cref="ClassesWithoutPredictions"/>.</description></item>
 /// <item><description>OP = sum_c Nc / sum_c Np, OR = sum_c Nc / sum_c Ng, OF1 = 2 OP OR / (OP + OR); the sums run over
 /// every class, so false positives on a class without positives count against OP.</description></item>
 /// <item><description>CF1 mean (SRN's "CF1") = mean_c F1_c with F1_c = 2 P_c R_c / (P_c + R_c), over the same classes
 /// as CP.</description></item>
 /// </list>
-/// An F1 whose precision and recall are both 0 is 0; OP is 0 when nothing is predicted at all.
+/// An F1 whose precision and recall are both 0 is 0; OP is 0 when nothing is predicted at all (1 under
+/// <see cref="MetricsConvention.Srn"/>).
 /// </remarks>
 public sealed class ThresholdedMetrics
 {
@@ -30,7 +31,7 @@ public sealed class ThresholdedMetrics
         ClassesWithoutPredictions = classesWithoutPredictions;
     }
 
-    /// <summary>Per-class precision: mean_c Nc/Np over the classes with a positive (Np = 0 counts as 0), percent.</summary>
+    /// <summary>Per-class precision: mean_c Nc/Np over the classes with a positive (Np = 0 counts as 0, or 1 under <see cref="MetricsConvention.Srn"/>), percent.</summary>
     public double CP { get; }
 
     /// <summary>Per-class recall: mean_c Nc/Ng over the classes with a positive, percent.</summary>
@@ -51,6 +52,6 @@ public sealed class ThresholdedMetrics
     /// <summary>2 OP OR / (OP + OR), percent.</summary>
     public double OF1 { get; }
 
-    /// <summary>Classes with a positive but no predicted positive (Np = 0): their precision entered CP as 0. Ascending class indices.</summary>
+    /// <summary>Classes with a positive but no predicted positive (Np = 0): their precision entered CP as 0 (as 1 under <see cref="MetricsConvention.Srn"/>). Ascending class indices.</summary>
     public IReadOnlyList<int> ClassesWithoutPredictions { get; }
 }

@@ -16,7 +16,9 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
     /// <param name="method">The method.</param>
     /// <param name="dataset">The dataset.</param>
     /// <param name="transform">The evaluation transform.</param>
-    /// <param name="options">Device, batch size, workers, metric options.</param>
+    /// <param name="options">Device, batch size, workers, metric options (their <see cref="MultiLabelMetricsOptions.ScoreKind"/> is
+    /// replaced by <see cref="ScoreKind.Logits"/>: <see cref="TrainingMethod.Predict"/> returns logits, and detecting the kind from
+    /// the values would read logits that all fall in [0, 1] as probabilities and threshold them at 0.5 instead of 0).</param>
     /// <param name="cancellationToken">Stops early.</param>
     /// <returns>Scores, targets and metrics.</returns>
     public static Evaluation Run(TrainingMethod method, IMultiLabelDataset dataset, ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
@@ -72,7 +74,7 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
             method.Model.Train(wasTraining);
         }
 
-        var metrics = MultiLabelMetrics.Compute(scores, targets, options.Metrics with { ClassNames = dataset.Classes });
+        var metrics = MultiLabelMetrics.Compute(scores, targets, options.Metrics with { ClassNames = dataset.Classes, ScoreKind = ScoreKind.Logits });
         return new Evaluation(scores, targets, names, metrics);
     }
 }

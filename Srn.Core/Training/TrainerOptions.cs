@@ -45,7 +45,7 @@ public sealed record TrainerOptions
     /// <summary>Clip the gradient norm of the stage's parameters to this value; null does not clip.</summary>
     public double? ClipGradNorm { get; init; }
 
-    /// <summary>Metric options (top-k, thresholds); class names are filled from the data.</summary>
+    /// <summary>Metric options (top-k, convention); class names are filled from the data, and the scores are read as logits (what <see cref="TrainingMethod.Predict"/> returns).</summary>
     public MultiLabelMetricsOptions Metrics { get; init; } = new();
 
     /// <summary>Receives progress within epochs (batch counts, speed, ETA).</summary>

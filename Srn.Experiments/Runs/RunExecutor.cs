@@ -4,6 +4,7 @@ using Srn.PartialLabels.Methods;
 using Srn.PartialLabels.Runs;
 using Srn.Training;
 using Srn.Vision;
+using Srn.Vision.Transforms;
 
 namespace Srn.Experiments.Runs;
 
@@ -32,7 +33,6 @@ internal static class RunExecutor
     /// <exception cref="ArgumentException">When the mask leaves no known label (<see cref="LabelMasks"/>).</exception>
     public static (MethodSetup Setup, TrainingData Data) Prepare(RunConfiguration config, DataSource source)
     {
-        var backbone = ModelRegistry.Config(config.Backbone);
         var size = config.ResolvedImageSize;
         IMultiLabelDataset train = config.TrainLimit is { } n ? DatasetViews.Take(source.Train, n) : source.Train;
         IMultiLabelDataset test = config.TestLimit is { } m ? DatasetViews.Take(source.Test, m) : source.Test;
@@ -48,14 +48,39 @@ internal static class RunExecutor
             Method = config.Method, Backbone = config.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = config.Epochs,
             Seed = config.Seed, Options = config.Options, TrainLabels = labels, BackboneWeights = config.BackboneWeights,
         };
-        ITransform trainTransform = config.ResolvedAugment switch
+        return (setup, new TrainingData(train, TrainTransform(config, size), test, TestTransform(config, size, config.Backbone)));
+    }
+
+    /// <summary>The training transform of a run: its resolved augmentation (<c>none</c>: the test transform).</summary>
+    /// <param name="config">The run configuration.</param>
+    /// <param name="size">The input side.</param>
+    /// <returns>The transform.</returns>
+    public static ITransform TrainTransform(RunConfiguration config, int size)
+    {
+        var backbone = ModelRegistry.Config(config.Backbone);
+        return config.ResolvedAugment switch
         {
             "srn" => ImageRecipes.SrnTrain(size, backbone),
+            "srn-independent" => ImageRecipes.SrnTrain(size, backbone, SrnCropSampling.Independent),
             "hcp" => ImageRecipes.HcpTrain(size, backbone),
-            _ => ImageRecipes.Test(size, backbone),
+            _ => TestTransform(config, size, config.Backbone),
         };
-        return (setup, new TrainingData(train, trainTransform, test, ImageRecipes.Test(size, backbone)));
     }
+
+    /// <summary>The evaluation transform of a run: resize to the input size with the run's test resize, normalise.</summary>
+    /// <param name="config">The run configuration (its <see cref="RunConfiguration.ResolvedTestResize"/>).</param>
+    /// <param name="size">The input side.</param>
+    /// <param name="backbone">The backbone's registry name (mean and std).</param>
+    /// <returns><see cref="ImageRecipes.HcpTest"/> for bicubic, <see cref="ImageRecipes.Test"/> for bilinear.</returns>
+    public static ITransform TestTransform(RunConfiguration config, int size, string backbone) =>
+        config.ResolvedTestResize == "bicubic" ? ImageRecipes.HcpTest(size, ModelRegistry.Config(backbone)) : ImageRecipes.Test(size, ModelRegistry.Config(backbone));
+
+    /// <summary>The evaluation transform of a checkpoint: its recorded run's, or its method's own when it recorded none.</summary>
+    /// <param name="setup">The checkpoint's method setup.</param>
+    /// <param name="recorded">The recorded run configuration (<see cref="RunRecord.RecordedConfiguration"/>), or null.</param>
+    /// <returns>The transform.</returns>
+    public static ITransform TestTransform(MethodSetup setup, RunConfiguration? recorded) =>
+        TestTransform(recorded ?? new RunConfiguration { Method = setup.Method }, setup.ImageSize, setup.Backbone);
 
     /// <summary>Builds the method of a setup.</summary>
     /// <param name="setup">The setup.</param>

@@ -37,7 +37,8 @@ internal sealed record RunRecord(RunConfiguration Configuration, RunIdentity Ide
     {
         var resolved = configuration with
         {
-            ImageSize = configuration.ResolvedImageSize, Augment = configuration.ResolvedAugment, Threads = configuration.Threads ?? LibTorch.NumThreads,
+            ImageSize = configuration.ResolvedImageSize, Augment = configuration.ResolvedAugment, TestResize = configuration.ResolvedTestResize,
+            Threads = configuration.Threads ?? LibTorch.NumThreads,
             Precision = configuration.ResolvedPrecision,
         };
         var identity = RunIdentity.Of(resolved, data.Fingerprint);

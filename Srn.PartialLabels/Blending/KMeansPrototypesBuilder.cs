@@ -109,11 +109,11 @@ public sealed class KMeansPrototypesBuilder
 
     /// <summary>Clusters each class's vectors.</summary>
     /// <param name="clusters">k (reference 10).</param>
-    /// <param name="seed">Seed of the k-means++ initialisations (one <see cref="Random"/> for all classes, in class order).</param>
-    /// <param name="maxIterations">Most Lloyd iterations per class.</param>
+    /// <param name="seed">Seed of the k-means++ initialisations (one <see cref="Random"/> for all classes and restarts, in class order).</param>
+    /// <param name="options">k-means initialisation, restarts and stopping; scikit-learn's (the reference's) when null.</param>
     /// <returns>The prototypes, float32 <c>[C, k, D]</c> on the CPU.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">For k below 1.</exception>
-    public KMeansPrototypes Build(int clusters = 10, int seed = 0, int maxIterations = 300)
+    /// <exception cref="ArgumentOutOfRangeException">For k below 1 or bad options.</exception>
+    public KMeansPrototypes Build(int clusters = 10, int seed = 0, KMeansOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(clusters, 1);
         var random = new Random(seed);
@@ -129,7 +129,7 @@ public sealed class KMeansPrototypesBuilder
 
             using var inner = DisposeScope.Enter();
             var data = Tensor.FromArray(samples[c].SelectMany(v => v).ToArray(), [samples[c].Count, FeatureDim]);
-            var centers = KMeans.Fit(data, clusters, random, maxIterations);
+            var centers = KMeans.Fit(data, clusters, random, options);
             counts[c] = (int)centers.Size(0);
             prototypes.Index(c, TensorIndex.Slice(0, counts[c])).Copy_(centers);
         }

@@ -34,12 +34,13 @@ namespace Srn.PartialLabels.Methods;
 /// reference does); <c>learn_alpha</c>, <c>learn_beta</c> (whether α and β are trained or stay at 0.5: the reference's
 /// <c>isAlphaLearnable</c>, <c>isBetaLearnable</c>, true); <c>top_k</c> (DSRB: unknown classes blended with a prototype
 /// per image, the reference's <c>topK</c>, 1); <c>prototype_count</c> (SARB: k-means centres per class, the reference's
-/// <c>prototypeNum</c>, 10).
+/// <c>prototypeNum</c>, 10); <c>kmeans_init</c> (SARB's k-means: <c>sklearn</c>, the reference's scikit-learn defaults, greedy
+/// k-means++ and the best of 10 runs, <see cref="KMeansOptions.ScikitLearn"/>; <c>plain</c>: one plain k-means++ run).
 /// </remarks>
 public sealed class BlendingMethod : TrainingMethod
 {
     private static readonly string[] OwnOptions =
-        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "decay_blend", "prototype_transform", "top_k", "prototype_count", "learn_alpha", "learn_beta"];
+        ["loss", "blend_start", "prototype_every", "contrastive_weight", "instance_weight", "prototype_weight", "decay_blend", "prototype_transform", "top_k", "prototype_count", "learn_alpha", "learn_beta", "kmeans_init"];
 
     private readonly BlendingNet model;
     private readonly IMultiLabelLoss loss;
@@ -51,6 +52,7 @@ public sealed class BlendingMethod : TrainingMethod
     private readonly double prototypeWeight;
     private readonly bool prototypesFromTraining;
     private readonly int prototypeCount;
+    private readonly KMeansOptions kmeansOptions;
     private PrototypeBank? bank;
     private KMeansPrototypes? kmeans;
 
@@ -80,6 +82,12 @@ public sealed class BlendingMethod : TrainingMethod
             "eval" => false,
             "train" => true,
             _ => throw new ArgumentException($"Method '{setup.Method}': prototype_transform must be 'eval' or 'train', got '{transform}'."),
+        };
+        kmeansOptions = (setup.Options.TryGetValue("kmeans_init", out var init) ? init : "sklearn") switch
+        {
+            "sklearn" => KMeansOptions.ScikitLearn,
+            "plain" => KMeansOptions.Plain,
+            _ => throw new ArgumentException($"Method '{setup.Method}': kmeans_init must be 'sklearn' or 'plain', got '{init}'."),
         };
         var net = SsgrlSetup.Create(setup, computeMaps: true);
         model = new BlendingNet(
@@ -172,7 +180,7 @@ public sealed class BlendingMethod : TrainingMethod
                 }
 
                 kmeans?.Dispose();
-                kmeans = builder.Build(prototypeCount, seed: seed).MoveTo(options.Device);
+                kmeans = builder.Build(prototypeCount, seed: seed, options: kmeansOptions).MoveTo(options.Device);
             }
         }
         finally

@@ -66,8 +66,14 @@ public sealed record RunConfiguration
     /// <summary>Use only the first N test images; null uses all.</summary>
     public int? TestLimit { get; init; }
 
-    /// <summary>Training augmentation: <c>srn</c>, <c>hcp</c>, <c>none</c>, or <c>method</c> for the method's own.</summary>
+    /// <summary>Training augmentation: <c>srn</c>, <c>srn-independent</c> (width and height drawn independently), <c>hcp</c>, <c>none</c>, or <c>method</c> for the method's own.</summary>
     public string Augment { get; init; } = "method";
+
+    /// <summary>
+    /// Interpolation of the test transform's resize: <c>bilinear</c>, <c>bicubic</c> (PIL's, as HCP-MLR-PL tests), or
+    /// <c>method</c> for the recipe's own (see <see cref="ResolvedTestResize"/>).
+    /// </summary>
+    public string TestResize { get; init; } = "method";
 
     /// <summary>Method options, name to invariant-culture text, sorted by name.</summary>
     public ImmutableSortedDictionary<string, string> Options { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
@@ -102,12 +108,22 @@ public sealed record RunConfiguration
     /// The method's own: SRN's crops for SRN, its ResNet baseline and KD-WSD; HCP-MLR-PL's for the partial-label methods,
     /// <c>partial-bce</c> included, so a sweep compares them under one augmentation.
     /// </remarks>
-    public string ResolvedAugment => Augment != "method" ? Augment
-        : Method is "srn" or "resnet" or "kd-wsd" or "kd-wsd-student" ? "srn" : "hcp";
+    public string ResolvedAugment => Augment != "method" ? Augment : MethodAugment;
+
+    /// <summary>The test resize the run uses: <see cref="TestResize"/>, or for <c>method</c> the recipe's own.</summary>
+    /// <remarks>
+    /// The recipe is the resolved augmentation (the method's own for <c>none</c>): <c>bicubic</c> for <c>hcp</c>, as
+    /// HCP-MLR-PL's test transform; <c>bilinear</c> for <c>srn</c>, as SRN's test script (skimage's bilinear resize).
+    /// </remarks>
+    public string ResolvedTestResize => TestResize != "method" ? TestResize
+        : (ResolvedAugment == "none" ? MethodAugment : ResolvedAugment) == "hcp" ? "bicubic" : "bilinear";
 
     /// <summary>The precision the run uses: <see cref="Precision"/>, with <c>auto</c> resolved for this machine and device.</summary>
     public string ResolvedPrecision => Precision != "auto" ? Precision
         : Device == "cpu" && Srn.Torch.CpuFeatures.HasNativeBFloat16 ? "bf16" : "fp32";
+
+    // The method's own recipe: SRN's for SRN, its baseline and KD-WSD, HCP-MLR-PL's for the partial-label methods.
+    private string MethodAugment => Method is "srn" or "resnet" or "kd-wsd" or "kd-wsd-student" ? "srn" : "hcp";
 
     /// <summary>This configuration with one more method option.</summary>
     /// <param name="name">Option name.</param>

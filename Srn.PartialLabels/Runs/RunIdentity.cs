@@ -21,7 +21,11 @@ public sealed record RunIdentity(IReadOnlyList<KeyValuePair<string, string>> Set
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(dataFingerprint);
-        var resolved = configuration with { ImageSize = configuration.ResolvedImageSize, Augment = configuration.ResolvedAugment, Precision = configuration.ResolvedPrecision };
+        var resolved = configuration with
+        {
+            ImageSize = configuration.ResolvedImageSize, Augment = configuration.ResolvedAugment, TestResize = configuration.ResolvedTestResize,
+            Precision = configuration.ResolvedPrecision,
+        };
         var pairs = RunSettings.Describe(resolved, resultAffectingOnly: true)
             .Select(p => KeyValuePair.Create(p.Key, p.Key == "backbone_weights" && p.Value is { } path ? "sha256:" + FileSha256(path) : p.Value ?? ""))
             .ToList();

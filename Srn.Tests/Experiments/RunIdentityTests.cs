@@ -17,7 +17,7 @@ public sealed class RunIdentityTests
         {
             Dataset = "manifests", TrainManifest = "a.csv", TestManifest = "b.csv", ImageRoot = "img", Method = "dsrb", Backbone = "resnet18", ImageSize = 96,
             Epochs = 3, BatchSize = 7, Proportion = 0.121, Protocol = "per-image", Seed = 5, MaskSeed = 9, TrainLimit = 100, TestLimit = 50, Augment = "none",
-            Precision = "bf16", ChannelsLast = true,
+            TestResize = "bicubic", Precision = "bf16", ChannelsLast = true,
             Device = "cuda:1", Workers = 3, Threads = 2,
         };
         var rebuilt = RunSettings.All.Where(s => s.Name != RunSettings.OptionSetting)

@@ -152,4 +152,17 @@ public sealed class BlendingMethodTests
         var error = Assert.Throws<ArgumentException>(() => MethodCatalog.Create(Setup("dsrb", labels, ("prototype_transform", "random"))));
         Assert.That(error!.Message, Does.Contain("prototype_transform"));
     }
+
+    [Test]
+    public void Kmeans_init_takes_sklearn_or_plain()
+    {
+        var (_, labels) = PartialTrain();
+        using (MethodCatalog.Create(Setup("sarb", labels, ("kmeans_init", "plain"))))
+        using (MethodCatalog.Create(Setup("sarb", labels, ("kmeans_init", "sklearn"))))
+        {
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => MethodCatalog.Create(Setup("sarb", labels, ("kmeans_init", "random"))));
+        Assert.That(error!.Message, Does.Contain("kmeans_init").And.Contain("'random'"));
+    }
 }

@@ -1,13 +1,21 @@
 using Srn.PartialLabels.Blending;
+using Srn.Tests.Fixtures;
 using Srn.Torch;
 using Srn.Torch.IO;
 
 namespace Srn.Tests.PartialLabels;
 
-/// <summary>k-means with k-means++ initialisation and SARB's per-class prototypes.</summary>
+/// <summary>
+/// k-means with k-means++ initialisation and SARB's per-class prototypes; the default (scikit-learn's greedy k-means++
+/// and best of 10 runs) against scikit-learn's inertia on Fixtures/PartialLabels/make_kmeans_fixtures.py.
+/// </summary>
 [TestFixture]
 public sealed class KMeansTests
 {
+    private const string FixturePath = "PartialLabels/kmeans.safetensors";
+
+    private static IEnumerable<string> Cases() => ParityFixture.CaseNames(FixturePath);
+
     private static Tensor Blobs(Random rng, params (double X, double Y)[] centres)
     {
         var values = new List<float>();
@@ -124,5 +132,86 @@ public sealed class KMeansTests
         var values = pa.Prototypes.ToArray<float>();
         Assert.That(values, Is.EqualTo(pb.Prototypes.ToArray<float>()));
         Assert.That(values.Max(), Is.GreaterThan(4), "not simply the first five");
+    }
+    [TestCaseSource(nameof(Cases))]
+    public void Ten_greedy_restarts_reach_scikit_learns_inertia(string name)
+    {
+        // Compared to 1e-9 relative: both reach the blobs' own partition (its inertia is recorded as the optimum), whose
+        // inertia differs between the two only by summation order.
+        using var f = new ParityFixture(FixturePath);
+        using var scope = DisposeScope.Enter();
+        var x = f[$"{name}/x"];
+        var expected = f[$"{name}/inertia"].ToDoubleArray()[0];
+        Assert.That(expected, Is.EqualTo(f[$"{name}/optimum"].ToDoubleArray()[0]).Within(1e-9).Percent);
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var (centers, inertia) = KMeans.FitWithInertia(x, 10, new Random(seed));
+            Assert.That(centers.Shape, Is.EqualTo(new long[] { 10, x.Size(1) }));
+            Assert.That(inertia, Is.EqualTo(expected).Within(1e-7).Percent, $"seed {seed}");
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Ten_restarts_are_never_worse_than_the_first_alone(string name)
+    {
+        using var f = new ParityFixture(FixturePath);
+        using var scope = DisposeScope.Enter();
+        var x = f[$"{name}/x"];
+        var optimum = f[$"{name}/optimum"].ToDoubleArray()[0];
+        var single = KMeansOptions.ScikitLearn with { Restarts = 1 };
+        var stuck = 0;
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var (_, one) = KMeans.FitWithInertia(x, 10, new Random(seed), single);
+            var (_, ten) = KMeans.FitWithInertia(x, 10, new Random(seed));
+            Assert.That(ten, Is.LessThanOrEqualTo(one), $"seed {seed}: the first of the ten runs is the single run");
+            stuck += one > optimum * (1 + 1e-9) ? 1 : 0;
+        }
+
+        // The data has local minima that one run falls into (scikit-learn's single runs: about half the time).
+        Assert.That(stuck, Is.GreaterThanOrEqualTo(3), "single runs that stop above the optimum");
+    }
+
+    [Test]
+    public void Plain_is_a_single_run_that_restarts_can_only_improve()
+    {
+        using var scope = DisposeScope.Enter();
+        LibTorch.ManualSeed(3);
+        var points = Tensor.Randn([200, 5]);
+        var (plain, plainInertia) = KMeans.FitWithInertia(points, 10, new Random(4), KMeansOptions.Plain);
+        var (again, _) = KMeans.FitWithInertia(points, 10, new Random(4), KMeansOptions.Plain);
+        var (_, twoInertia) = KMeans.FitWithInertia(points, 10, new Random(4), KMeansOptions.Plain with { Restarts = 2 });
+        var (defaults, _) = KMeans.FitWithInertia(points, 10, new Random(4));
+        Assert.That(plain.ToArray<double>(), Is.EqualTo(again.ToArray<double>()));
+        Assert.That(plain.ToArray<double>(), Is.Not.EqualTo(defaults.ToArray<double>()));
+        Assert.That(twoInertia, Is.LessThanOrEqualTo(plainInertia));
+    }
+
+    [Test]
+    public void An_empty_cluster_takes_the_farthest_point_or_keeps_its_place()
+    {
+        // Points 0, 1, 10, 11 on a line; the second centre starts at 100 and gets no point. Relocated (scikit-learn), it
+        // takes 11, the point farthest from its centre (0.5), and Lloyd ends at {0.5, 10.5}, inertia 4 x 0.25. Kept in
+        // place, it stays at 100 and the other centre takes the mean of all, 5.5: inertia 2 (5.5² + 4.5²) = 101.
+        using var scope = DisposeScope.Enter();
+        var x = Tensor.FromArray(new double[] { 0, 0, 1, 0, 10, 0, 11, 0 }, [4, 2]);
+        var start = Tensor.FromArray(new double[] { 0.5, 0, 100, 0 }, [2, 2]);
+        var norms = x.Square().Sum(1);
+        var (relocated, inertia) = KMeans.Lloyd(x, norms, start, 300, 0, relocate: true);
+        Assert.That(relocated.ToArray<double>(), Is.EqualTo(new double[] { 0.5, 0, 10.5, 0 }));
+        Assert.That(inertia, Is.EqualTo(1.0));
+        var (kept, keptInertia) = KMeans.Lloyd(x, norms, start, 300, 0, relocate: false);
+        Assert.That(kept.ToArray<double>(), Is.EqualTo(new double[] { 5.5, 0, 100, 0 }));
+        Assert.That(keptInertia, Is.EqualTo(101.0));
+    }
+
+    [Test]
+    public void Bad_options_are_refused()
+    {
+        using var scope = DisposeScope.Enter();
+        var points = Tensor.Randn([20, 2]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => KMeans.Fit(points, 3, new Random(0), KMeansOptions.ScikitLearn with { Restarts = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KMeans.Fit(points, 3, new Random(0), KMeansOptions.ScikitLearn with { LocalTrials = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KMeans.Fit(points, 3, new Random(0), KMeansOptions.ScikitLearn with { MaxIterations = 0 }));
     }
 }

@@ -123,9 +123,10 @@ public sealed class TransformsTests
     // ----- SRN crop: only the allowed windows, and all of them -----
 
     [Test]
-    public void Srn_crop_windows_are_exactly_the_papers_corner_and_centre_crops()
+    public void Independent_srn_crop_windows_are_exactly_the_papers_corner_and_centre_crops()
     {
-        var t = new SrnMultiScaleCrop();
+        // The TSN scheme, the default, has its own tests (SrnMultiScaleCropTests).
+        var t = new SrnMultiScaleCrop(sampling: SrnCropSampling.Independent);
         var allowed = new HashSet<CropWindow>();
         foreach (var w in SrnSizes)
         {
@@ -151,11 +152,11 @@ public sealed class TransformsTests
     }
 
     [Test]
-    public void Srn_crop_centre_rounds_half_to_even_like_center_crop()
+    public void Independent_srn_crop_centre_rounds_half_to_even_like_center_crop()
     {
         // base 11, size 4: (11 - 4) / 2 = 3.5 rounds to 4 (even); base 9, size 4: 2.5 rounds to 2.
-        var t11 = new SrnMultiScaleCrop(outputSize: 4, baseSize: 11, cropSizes: [4]);
-        var t9 = new SrnMultiScaleCrop(outputSize: 4, baseSize: 9, cropSizes: [4]);
+        var t11 = new SrnMultiScaleCrop(outputSize: 4, baseSize: 11, cropSizes: [4], sampling: SrnCropSampling.Independent);
+        var t9 = new SrnMultiScaleCrop(outputSize: 4, baseSize: 9, cropSizes: [4], sampling: SrnCropSampling.Independent);
         var centres11 = Enumerable.Range(0, 200).Select(s => t11.GetParams(new Random(s))).Where(w => w.Top != 0 && w.Top != 7).Distinct().ToArray();
         var centres9 = Enumerable.Range(0, 200).Select(s => t9.GetParams(new Random(s))).Where(w => w.Top != 0 && w.Top != 5).Distinct().ToArray();
         Assert.That(centres11, Is.EqualTo(new[] { new CropWindow(4, 4, 4, 4) }));

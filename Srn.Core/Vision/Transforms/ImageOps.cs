@@ -36,13 +36,34 @@ internal static class ImageOps
     /// <summary>
     /// torchvision's <c>functional_tensor.resize</c> of a [C, H, W] image to (height, width): a uint8 image is
     /// converted to float32, interpolated (align_corners false; antialiased when asked, for bilinear and bicubic),
-    /// clamped to [0, 255] for bicubic, rounded half to even and converted back. The caller owns the result.
+    /// clamped to [0, 255] for bicubic, rounded half to even and converted back. With <paramref name="pillowRounding"/>
+    /// a uint8 image resized antialiased (bilinear or bicubic) is resampled as Pillow's 8-bit resampler does: the width
+    /// pass, then the height pass (each only when that side changes), each clamped to [0, 255] and rounded half up to
+    /// uint8. The caller owns the result.
     /// </summary>
-    internal static Tensor Resize(Tensor image, long height, long width, InterpolationMode mode, bool antialias)
+    internal static Tensor Resize(Tensor image, long height, long width, InterpolationMode mode, bool antialias, bool pillowRounding = false)
     {
         using var scope = DisposeScope.Enter();
         var isByte = image.DType == ScalarType.UInt8;
         var x = (isByte ? image.To(ScalarType.Float32) : image).Unsqueeze(0);
+        if (isByte && pillowRounding && antialias && mode != InterpolationMode.Nearest)
+        {
+            // Pillow (ImagingResample) stores its horizontal pass in uint8 before the vertical one, and rounds half up
+            // (clip8); a bicubic overshoot clipped between the passes is what a single float pass differs by (up to ~20
+            // levels at sharp edges), and half-even rounding of the many exact halves of an upscale adds 1 here and there.
+            if (width != image.Size(2))
+            {
+                x = (Functional.InterpolateAntialias(x, size: (image.Size(1), width), mode: mode, alignCorners: false) + 0.5).Floor().Clamp(0, 255);
+            }
+
+            if (height != image.Size(1))
+            {
+                x = (Functional.InterpolateAntialias(x, size: (height, width), mode: mode, alignCorners: false) + 0.5).Floor().Clamp(0, 255);
+            }
+
+            return x.Squeeze(0).To(ScalarType.UInt8).MoveToOuterScope();
+        }
+
         Tensor y = mode switch
         {
             InterpolationMode.Nearest => Functional.Interpolate(x, size: (height, width), mode: InterpolationMode.Nearest),
@@ -176,7 +197,7 @@ internal static class ImageOps
     }
 
     /// <summary>The sample resized to (height, width) with its boxes scaled; the sample itself when its size already is that (as torchvision).</summary>
-    internal static ImageSample ResizeSample(ImageSample sample, long height, long width, InterpolationMode mode, bool antialias)
+    internal static ImageSample ResizeSample(ImageSample sample, long height, long width, InterpolationMode mode, bool antialias, bool pillowRounding = false)
     {
         var (h, w) = (sample.Height, sample.Width);
         if (h == height && w == width)
@@ -184,7 +205,7 @@ internal static class ImageOps
             return sample;
         }
 
-        var image = Resize(sample.Image, height, width, mode, antialias);
+        var image = Resize(sample.Image, height, width, mode, antialias, pillowRounding);
         return new ImageSample(image, ScaleBoxes(sample.Boxes, h, w, height, width));
     }
 

@@ -16,6 +16,15 @@ namespace Srn.Vision.Transforms;
 /// as torchvision 0.17+ does; 0.14 raises instead).
 /// </para>
 /// <para>
+/// <see cref="PillowRounding"/> (off by default) follows PIL's <c>Image.resize</c> instead, which is what torchvision's
+/// <c>Resize</c> does to PIL images (HCP-MLR-PL's pipelines): a uint8 image resized antialiased (bilinear or bicubic)
+/// is resampled in two passes, the width first, each rounded half up to uint8, as Pillow's 8-bit resampler does. The
+/// result is within 1 of PIL's on every pixel and equal on all but a few tenths of a percent for bicubic (about 1.5 %
+/// for bilinear upscaling): PIL's coefficients are 22-bit fixed point. The one-pass float resize differs from PIL's by
+/// up to ~20 levels where a bicubic overshoot at a sharp edge is clipped by PIL between the passes. Float images and
+/// nearest are unaffected.
+/// </para>
+/// <para>
 /// Shorter side S (<see cref="ShorterSide"/>): the longer side becomes <c>floor(S * long / short)</c>; with a max size M,
 /// if that exceeds M the longer side becomes M and the shorter <c>floor(M * S / long')</c>. An image already of the
 /// output size is passed on unchanged (the same tensor), as torchvision does.
@@ -33,8 +42,9 @@ public sealed class Resize : ITransform
     /// <param name="width">Output width in pixels.</param>
     /// <param name="interpolation">Nearest, Bilinear (default) or Bicubic.</param>
     /// <param name="antialias">Antialias bilinear and bicubic when downscaling (torchvision's <c>antialias=True</c>).</param>
+    /// <param name="pillowRounding">Resample uint8 images in two passes rounded as PIL does (<see cref="PillowRounding"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">When a size is not positive or the mode is not supported.</exception>
-    public Resize(int height, int width, InterpolationMode interpolation = InterpolationMode.Bilinear, bool antialias = true)
+    public Resize(int height, int width, InterpolationMode interpolation = InterpolationMode.Bilinear, bool antialias = true, bool pillowRounding = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -43,6 +53,7 @@ public sealed class Resize : ITransform
         this.width = width;
         Interpolation = interpolation;
         Antialias = antialias;
+        PillowRounding = pillowRounding;
     }
 
     private Resize(int shorterSide, int? maxSize, InterpolationMode interpolation, bool antialias)
@@ -65,6 +76,9 @@ public sealed class Resize : ITransform
 
     /// <summary>Whether bilinear and bicubic downscaling is antialiased.</summary>
     public bool Antialias { get; }
+
+    /// <summary>Whether uint8 images are resampled width then height, rounded half up after each pass, as PIL's <c>Image.resize</c> does (antialiased bilinear and bicubic only).</summary>
+    public bool PillowRounding { get; }
 
     /// <summary>
     /// Resizes so the shorter side is <paramref name="size"/>, keeping the aspect ratio (torchvision's <c>Resize(int)</c>).
@@ -91,6 +105,6 @@ public sealed class Resize : ITransform
         ArgumentNullException.ThrowIfNull(sample);
         ImageOps.RequireImage(sample.Image, nameof(Resize));
         var (h, w) = OutputSize(sample.Height, sample.Width);
-        return ImageOps.ResizeSample(sample, h, w, Interpolation, Antialias);
+        return ImageOps.ResizeSample(sample, h, w, Interpolation, Antialias, PillowRounding);
     }
 }
