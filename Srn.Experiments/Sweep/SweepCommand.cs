@@ -14,7 +14,7 @@ internal static class SweepCommand
     public static Command Create()
     {
         var run = new RunOptions(SweepConfig.Quick, SweepConfig.GridSettings);
-        var preset = new Option<string?>("--preset") { Description = "quick (the default sweep: 6 epochs, 1600 training and 1000 test scenes) or paper (ResNet-101 at 448, 20 epochs, Adam 1e-5, batch 8, for a GPU)." };
+        var preset = new Option<string?>("--preset") { Description = $"quick (the default sweep: 6 epochs, 1600 training and 1000 test scenes) or a paper recipe for a GPU: {string.Join(", ", SweepConfig.PresetNames.Where(n => n != "quick"))} (data-manifests/presets/NAME.yaml says what each sets)." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (default partial-bce,dsrb)." };
         var proportions = new Option<string?>("--proportions") { Description = "0.1:0.9:0.1 (start:stop:step) or a list 0.1,0.5,0.9." };
         var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default 0)." };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Srn.Experiments.Runs;
+using Srn.PartialLabels.Methods;
 using Srn.PartialLabels.Runs;
 using Srn.Torch;
 
@@ -47,25 +48,41 @@ internal sealed record SweepConfig
     /// </summary>
     public static RunConfiguration Quick => new() { Epochs = 6, TrainLimit = 1600, TestLimit = 1000 };
 
-    /// <summary>The published recipes for a GPU: ResNet-101 at 448, 20 epochs, batch 8, Adam 1e-5, all the data.</summary>
-    /// <returns>The sweep.</returns>
-    public static SweepConfig Paper() => new()
-    {
-        Preset = "paper", Methods = ["partial-bce", "ssgrl", "sarb", "dsrb"],
-        Run = new RunConfiguration { Backbone = "resnet101", ImageSize = 448, Epochs = 20, BatchSize = 8, Device = "cuda", Workers = 4 }
-            .WithOption("optimizer", "adam").WithOption("lr", "1e-5").WithOption("weight_decay", "5e-4").WithOption("schedule", "step"),
-    };
+    /// <summary>
+    /// The preset names: <c>quick</c> (the default sweep), the paper recipes of data-manifests/presets/*.yaml (embedded in
+    /// this assembly: <c>dsrb-coco</c>, <c>srn-coco</c>, ...), and <c>paper</c>, another name of <c>dsrb-coco</c>.
+    /// </summary>
+    public static IReadOnlyList<string> PresetNames => ["quick", "paper", .. PresetFiles.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Starting from a preset's weights is required (the paper fine-tunes ImageNet weights): validation refuses the sweep without <c>backbone_weights</c>.</summary>
+    public bool RequiresBackboneWeights { get; init; }
+
+    /// <summary>A one-line description (presets have one).</summary>
+    public string? Description { get; init; }
+
+    // data-manifests/presets/NAME.yaml, embedded by the project file as presets/NAME.yaml.
+    private static Dictionary<string, string> PresetFiles { get; } = LoadPresetFiles();
 
     /// <summary>The sweep of a preset name.</summary>
-    /// <param name="name">quick or paper.</param>
+    /// <param name="name">A name of <see cref="PresetNames"/>.</param>
     /// <returns>The sweep.</returns>
-    /// <exception cref="RunConfigurationException">For another name.</exception>
-    public static SweepConfig FromPreset(string name) => name switch
+    /// <exception cref="RunConfigurationException">For another name, or a bad preset file.</exception>
+    public static SweepConfig FromPreset(string name)
     {
-        "quick" => new SweepConfig(),
-        "paper" => Paper(),
-        _ => throw new RunConfigurationException($"--preset '{name}': use quick (the default sweep) or paper."),
-    };
+        if (name == "quick")
+        {
+            return new SweepConfig();
+        }
+
+        var file = name == "paper" ? "dsrb-coco" : name;
+        if (!PresetFiles.TryGetValue(file, out var text))
+        {
+            throw new RunConfigurationException($"--preset '{name}': use one of {string.Join(", ", PresetNames)} (data-manifests/presets/ lists them).");
+        }
+
+        var sweep = FromFile(SettingsFile.Parse(text, $"preset {file} (data-manifests/presets/{file}.yaml)"), new SweepConfig());
+        return sweep with { Preset = name };
+    }
 
     /// <summary>Reads a YAML sweep file over the default sweep (a <c>preset</c> key picks another start).</summary>
     /// <param name="path">The file.</param>
@@ -76,13 +93,31 @@ internal sealed record SweepConfig
         var file = SettingsFile.Read(path);
         var preset = file.Entries.FirstOrDefault(e => e.Key == "preset");
         var sweep = preset is null ? new SweepConfig() : preset.Apply(e => FromPreset(e.Text()));
-        sweep = sweep with { Preset = "file" };
+        return FromFile(file, sweep) with { Preset = "file" };
+    }
+
+    private static SweepConfig FromFile(SettingsFile file, SweepConfig start)
+    {
+        var sweep = start;
         foreach (var entry in file.Entries.Where(e => e.Key is not ("preset" or "record")))
         {
             sweep = sweep.With(entry);
         }
 
         return sweep;
+    }
+
+    private static Dictionary<string, string> LoadPresetFiles()
+    {
+        var assembly = typeof(SweepConfig).Assembly;
+        var presets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith("presets/", StringComparison.Ordinal) && r.EndsWith(".yaml", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            presets[resource["presets/".Length..^".yaml".Length]] = reader.ReadToEnd();
+        }
+
+        return presets;
     }
 
     /// <summary>This sweep with one file entry applied.</summary>
@@ -95,6 +130,8 @@ internal sealed record SweepConfig
         "seeds" or "seed" => entry.Apply(e => this with { Seeds = ParseSeeds(e.Text()) }),
         "baseline" => entry.Apply(e => this with { Baseline = e.Text() is "" or "~" or "null" or "none" ? null : e.Text() }),
         "share_teachers" => entry.Apply(e => this with { ShareTeachers = ParseBool("share_teachers", e.Text()) }),
+        "requires_backbone_weights" => entry.Apply(e => this with { RequiresBackboneWeights = ParseBool("requires_backbone_weights", e.Text()) }),
+        "description" => entry.Apply(e => this with { Description = e.Text() }),
         "method_options" => entry.Apply(e => this with
         {
             MethodOptions = e.Nested().ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, string>)m.Value.ToDictionary(p => p.Key, p => p.Value)),
@@ -125,10 +162,18 @@ internal sealed record SweepConfig
             RunOf(new SweepJob(0, m, Proportions[0], Seeds[0])).Validate();
         }
 
-        var stray = MethodOptions.Keys.Where(k => !Methods.Contains(k)).ToArray();
+        // Options of a known method outside this sweep's are kept (a preset's, narrowed by --methods); an unknown name is a typo.
+        var stray = MethodOptions.Keys.Where(k => !MethodCatalog.Names.Contains(k)).ToArray();
         if (stray.Length > 0)
         {
-            throw new RunConfigurationException($"method_options names {string.Join(", ", stray)}, not among the methods ({string.Join(", ", Methods)}).");
+            throw new RunConfigurationException($"method_options names {string.Join(", ", stray)}, not a method (methods: {string.Join(", ", MethodCatalog.Names)}).");
+        }
+
+        if (RequiresBackboneWeights && Run.BackboneWeights is null)
+        {
+            var file = Srn.Models.ModelRegistry.Config(Run.Backbone).PretrainedFile;
+            throw new RunConfigurationException(
+                $"preset {Preset} fine-tunes ImageNet weights, as the paper does: give --backbone-weights FILE ({file ?? "torchvision's weights of " + Run.Backbone}); training {Run.Backbone} from scratch with this recipe does not reproduce the paper.");
         }
 
         if (Baseline is { } b && !Methods.Contains(b))
