@@ -47,7 +47,13 @@ internal static class RunExecutor
         {
             Method = config.Method, Backbone = config.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = config.Epochs,
             Seed = config.Seed, Options = config.Options, TrainLabels = labels, BackboneWeights = config.BackboneWeights,
+            ProposalsFile = config.Proposals,
         };
+        if (config.Proposals is { } proposals)
+        {
+            CheckProposals(proposals, source.Train.Manifest.Rows.Take(train.Count).Select(r => r.Image));
+        }
+
         ITransform trainTransform = config.ResolvedAugment switch
         {
             "srn" => ImageRecipes.SrnTrain(size, backbone),
@@ -55,6 +61,22 @@ internal static class RunExecutor
             _ => ImageRecipes.Test(size, backbone),
         };
         return (setup, new TrainingData(train, trainTransform, test, ImageRecipes.Test(size, backbone)));
+    }
+
+    /// <summary>Checks before training that a proposals file lists every training image (by its manifest path).</summary>
+    /// <param name="path">The proposals file.</param>
+    /// <param name="images">The training images.</param>
+    /// <exception cref="DataFormatException">When the file is malformed or misses images (the message counts them and names the first).</exception>
+    public static void CheckProposals(string path, IEnumerable<string> images)
+    {
+        var proposals = ProposalsFile.Read(path);
+        var listed = proposals.Images.ToHashSet(StringComparer.Ordinal);
+        var missing = images.Where(i => !listed.Contains(i)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new DataFormatException(path, 0,
+                $"no proposals for {missing.Count} training images, e.g. {string.Join(", ", missing.Take(3).Select(m => $"'{m}'"))} (rows are keyed by the manifest's image paths)");
+        }
     }
 
     /// <summary>Builds the method of a setup.</summary>
