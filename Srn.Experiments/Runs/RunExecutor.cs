@@ -21,7 +21,7 @@ internal static class RunExecutor
         using var check = MethodCatalog.Create(new MethodSetup
         {
             Method = config.Method, Backbone = config.Backbone, ClassNames = ["a", "b"], ImageSize = config.ResolvedImageSize,
-            Epochs = config.Epochs, Seed = 0, Options = config.Options,
+            Epochs = config.Epochs, Seed = 0, Options = config.Options, ProposalsFile = config.Proposals,
         });
     }
 

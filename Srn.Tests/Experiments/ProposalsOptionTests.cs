@@ -97,6 +97,9 @@ public sealed class ProposalsOptionTests
         (code, _, error) = Srn(["train", "--method", "kd-wsd", "--proposals", Path.Combine(dir, "absent.csv"), .. Data]);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("proposals: ").And.Contain("absent.csv does not exist"));
+        (code, _, error) = Srn(["train", "--method", "kd-wsd", "--proposals", partial, "--option", "proposal_source=objectness", "--out", Path.Combine(dir, "bad2"), .. Data]);
+        Assert.That(code, Is.EqualTo(2), "checked with the method's options, before the data is read");
+        Assert.That(error, Does.Contain("conflicts with option proposal_source"));
         Assert.That(RunSettings.Find("proposals").AffectsResults, Is.True);
     }
 }

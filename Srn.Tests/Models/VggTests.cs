@@ -69,6 +69,11 @@ public sealed class VggTests
         Assert.That(config.Stages.Select(s => (s.Name, s.Stride)),
             Is.EqualTo(new[] { ("features.4", 2), ("features.9", 4), ("features.16", 8), ("features.23", 16), ("features.30", 32) }));
         Assert.That(() => ModelRegistry.Create(name), Throws.ArgumentException.With.Message.Contains("not a ResNet").And.Message.Contains("CreateBackbone"));
+        if (name == "vgg-small")
+        {
+            using var model = ModelRegistry.CreateBackbone(name, numClasses: 10);
+            Assert.That(model.ParameterCount(), Is.EqualTo(1_102_002), "docs/models.md");
+        }
     }
 
     [Test]
