@@ -73,6 +73,14 @@ public sealed class VggTests
         {
             using var model = ModelRegistry.CreateBackbone(name, numClasses: 10);
             Assert.That(model.ParameterCount(), Is.EqualTo(1_102_002), "docs/models.md");
+            var vgg = model.Vgg();
+            var (fc6, relu) = (vgg.Fc6, vgg.Classifier[1]);
+            model.ResetClassifier(3);
+            Assert.That(model.ClassifierLayer.Weight.Shape, Is.EqualTo(new long[] { 3, 256 }));
+            Assert.That(ReferenceEquals(vgg.Fc6, fc6) && ReferenceEquals(vgg.Classifier[1], relu) && ReferenceEquals(vgg.Classifier[6], model.ClassifierLayer), Is.True, "only classifier.6 is new");
+            Assert.That(model.StateDict().Keys, Does.Contain("classifier.6.weight"));
+            using var scope = DisposeScope.Enter();
+            Assert.That(model.Forward(Tensor.Randn([2, 3, 64, 64])).Shape, Is.EqualTo(new long[] { 2, 3 }));
         }
     }
 
