@@ -6,7 +6,7 @@ using Srn.Data;
 namespace Srn.Experiments;
 
 /// <summary>
-/// <c>srn data</c>: converts public datasets to manifests (<c>srn data coco|voc2007|nuswide|vg200|manifest --root R --out O</c>)
+/// <c>srn data</c>: converts public datasets to manifests (<c>srn data coco|voc2007|nuswide|vg200|wider-attribute|manifest --root R --out O</c>)
 /// and generates FashionScenes (<c>srn data fashion-scenes --out DIR</c>). See docs/datasets.md and docs/fashion-scenes.md.
 /// </summary>
 internal static class DataCommand
@@ -18,6 +18,7 @@ internal static class DataCommand
         command.Subcommands.Add(Voc());
         command.Subcommands.Add(NusWide());
         command.Subcommands.Add(Vg200());
+        command.Subcommands.Add(WiderAttribute());
         command.Subcommands.Add(ManifestDataset());
         command.Subcommands.Add(FashionScenes());
         return command;
@@ -119,6 +120,34 @@ internal static class DataCommand
             MissingImages = common.Policy(parse),
             ClassNamesFile = parse.GetValue(names),
             MetadataDirectory = parse.GetValue(meta),
+        })));
+        return command;
+    }
+
+    private static Command WiderAttribute()
+    {
+        var common = new ReaderOptions();
+        var crops = new Option<string?>("--crops") { Description = "Directory the person crops are written to; the manifests' image root (default: OUT/wider_attribute_crops)." };
+        var unspecified = new Option<string>("--unspecified")
+        {
+            Description = "Label of an attribute annotated 0 (unspecified): unknown (ignored by the losses and by AP, as the dataset's mAP does) or negative.",
+            DefaultValueFactory = _ => "unknown",
+        }.AcceptOnlyFromAmong("unknown", "negative");
+        var imageDir = new Option<string>("--image-dir") { Description = "Directory under the root that the JSON files' file_names are relative to.", DefaultValueFactory = _ => "Image" };
+        var annotations = new Option<string?>("--annotations") { Description = "Directory of wider_attribute_{trainval,test}.json (default: the root, Anno/, Annotations/ or wider_attribute_annotation/)." };
+        var command = new Command("wider-attribute", "WIDER-Attribute: one sample per annotated person (its box cropped to a PNG), 14 attributes; train+val / test.");
+        common.AddTo(command);
+        command.Options.Add(crops);
+        command.Options.Add(unspecified);
+        command.Options.Add(imageDir);
+        command.Options.Add(annotations);
+        command.SetAction(parse => Convert(parse, common, root => WiderAttributeReader.Read(root, new WiderAttributeOptions
+        {
+            MissingImages = common.Policy(parse),
+            CropDirectory = parse.GetValue(crops) ?? Path.Combine(parse.GetValue(common.Out)!, "wider_attribute_crops"),
+            Unspecified = parse.GetValue(unspecified) == "negative" ? WiderUnspecified.Negative : WiderUnspecified.Unknown,
+            ImageDirectory = parse.GetValue(imageDir)!,
+            AnnotationDirectory = parse.GetValue(annotations),
         })));
         return command;
     }

@@ -86,7 +86,11 @@ internal static class EvalCommand
                         $"attention pointing: {pointing.Accuracy:F2}% of {pointing.Trials.Sum()} present labels (chance {pointing.Chance:F2}%)")));
                 }
 
-                if (method is KdWsdMethod kd && kd.Distill && hasBoxes)
+                if (method is KdWsdMethod { Distill: true, TrainingBoxes: { } proposals } && hasBoxes && test.Manifest.Rows.Any(r => proposals[r.Image].Count == 0))
+                {
+                    AnsiConsole.MarkupLine("teacher CorLoc: not measured (the run's proposals file has no proposals for the test images)");
+                }
+                else if (method is KdWsdMethod kd && kd.Distill && hasBoxes)
                 {
                     var (corLoc, bound) = kd.TeacherLocalization(split, transform, options, token);
                     AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -63,7 +63,8 @@ internal static class TrainCommand
             }
 
             var (setup, data) = RunExecutor.Prepare(config, source);
-            using var method = RunExecutor.Build(setup);
+            var notes = new List<string>();
+            using var method = RunExecutor.Build(setup with { Log = notes.Add });
             var total = method.Stages.Sum(s => s.Epochs);
             using var log = new StreamWriter(Path.Combine(dir, "log.txt"), append: true);
             void Log(string line)
@@ -79,6 +80,7 @@ internal static class TrainCommand
             }
 
             Log($"srn train {record.RunId}: {setup.Method} on {source.Description}; {setup.Backbone} at {setup.ImageSize}px, {total} epochs ({string.Join(", ", method.Stages.Select(s => $"{s.Name} {s.Epochs}"))}), batch {config.BatchSize}, seed {config.Seed}, proportion {RunSettings.Format(config.Proportion)} ({config.Protocol}), {config.Device}, libtorch {LibTorch.Version}{(resuming ? ", resuming" : "")}");
+            notes.ForEach(Log);
             var options = RunExecutor.Options(config, checkpoint, resuming, record, null, r =>
             {
                 // This epoch's checkpoint is written: the files that describe it follow, so the three always agree.

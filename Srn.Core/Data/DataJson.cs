@@ -49,8 +49,39 @@ internal sealed class CocoAnnotation
     public int CategoryId { get; set; }
 }
 
+/// <summary>A WIDER-Attribute annotation file (<c>wider_attribute_{trainval,test}.json</c>); <c>scene_id_map</c> and scenes are skipped.</summary>
+internal sealed class WiderAttributeFile
+{
+    [JsonPropertyName("images")]
+    public List<WiderImage>? Images { get; set; }
+
+    [JsonPropertyName("attribute_id_map")]
+    public Dictionary<string, string>? AttributeIdMap { get; set; }
+}
+
+/// <summary>An entry of WIDER-Attribute's <c>images</c>: the file and its annotated people.</summary>
+internal sealed class WiderImage
+{
+    [JsonPropertyName("file_name")]
+    public string? FileName { get; set; }
+
+    [JsonPropertyName("targets")]
+    public List<WiderTarget>? Targets { get; set; }
+}
+
+/// <summary>One annotated person: 14 attribute values (1, -1, 0 unspecified) and the box <c>[x, y, width, height]</c>.</summary>
+internal sealed class WiderTarget
+{
+    [JsonPropertyName("attribute")]
+    public int[]? Attribute { get; set; }
+
+    [JsonPropertyName("bbox")]
+    public double[]? Bbox { get; set; }
+}
+
 /// <summary>Source-generated (reflection-free) JSON contracts of the dataset readers.</summary>
 [JsonSerializable(typeof(CocoInstances))]
+[JsonSerializable(typeof(WiderAttributeFile))]
 [JsonSerializable(typeof(Dictionary<string, int[]>))]
 internal sealed partial class DataJsonContext : JsonSerializerContext
 {

@@ -1,6 +1,6 @@
 namespace Srn.Data;
 
-/// <summary>Views of a dataset: a prefix of it, or the same images with other labels (partial-label masks).</summary>
+/// <summary>Views of a dataset: a prefix of it, the same images with other labels (partial-label masks), or with more boxes (proposals).</summary>
 public static class DatasetViews
 {
     /// <summary>The first <paramref name="count"/> examples (all when <paramref name="count"/> is at least the size).</summary>
@@ -41,6 +41,21 @@ public static class DatasetViews
         return new Relabeled(dataset, (sbyte[,])labels.Clone());
     }
 
+    /// <summary>
+    /// The same examples with more boxes: each image's boxes in <paramref name="boxes"/> (by image name, e.g. a proposals
+    /// file's, class -1) are appended to its own (e.g. ground truth), so the transforms move them all with the image and a
+    /// loader with <see cref="DataLoaderOptions.IncludeBoxes"/> returns them in <see cref="Batch.Boxes"/>.
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="boxes">The boxes by image name (the manifest's image paths).</param>
+    /// <returns>The view; loading an image that <paramref name="boxes"/> does not list fails with <see cref="InvalidDataException"/> naming it.</returns>
+    public static IMultiLabelDataset WithBoxes(IMultiLabelDataset dataset, ImageBoxes boxes)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(boxes);
+        return new Boxed(dataset, boxes, boxes.Images.ToHashSet(StringComparer.Ordinal));
+    }
+
     /// <summary>The label matrix of a dataset (loads no image when the dataset is manifest-backed).</summary>
     /// <param name="dataset">The dataset.</param>
     /// <returns>N x C labels.</returns>
@@ -65,6 +80,7 @@ public static class DatasetViews
         ManifestImageDataset m => [.. m.Manifest.Rows[index].Labels],
         Prefix p => LabelsOf(p.Inner, index),
         Relabeled r => Row(r.NewLabels, index),
+        Boxed b => LabelsOf(b.Inner, index),
         _ => LoadLabels(dataset, index),
     };
 
@@ -111,5 +127,27 @@ public static class DatasetViews
         public IReadOnlyList<string> Classes => inner.Classes;
 
         public MultiLabelItem Load(int index) => inner.Load(index) with { Labels = Row(labels, index) };
+    }
+
+    private sealed class Boxed(IMultiLabelDataset inner, ImageBoxes boxes, HashSet<string> images) : IMultiLabelDataset
+    {
+        public IMultiLabelDataset Inner => inner;
+
+        public int Count => inner.Count;
+
+        public IReadOnlyList<string> Classes => inner.Classes;
+
+        public MultiLabelItem Load(int index)
+        {
+            var item = inner.Load(index);
+            if (!images.Contains(item.Name))
+            {
+                item.Sample.Image.Dispose();
+                throw new InvalidDataException($"image '{item.Name}' has no boxes in the proposals (or boxes) given for this dataset");
+            }
+
+            IReadOnlyList<Vision.Box> merged = item.Sample.Boxes is { Count: > 0 } own ? [.. own, .. boxes[item.Name]] : boxes[item.Name];
+            return item with { Sample = item.Sample with { Boxes = merged } };
+        }
     }
 }

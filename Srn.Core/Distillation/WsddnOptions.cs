@@ -7,8 +7,16 @@ namespace Srn.Distillation;
 /// <param name="Dropout">Dropout probability after fc6 and fc7 (0.5).</param>
 public sealed record WsddnOptions(int Hidden = 256, int PoolSize = 7, bool UseRoIAlign = false, double Dropout = 0.5)
 {
-    /// <summary>Defaults for a backbone: 256-wide fc layers for <c>resnet-small</c>, 1024 otherwise.</summary>
+    /// <summary>
+    /// Defaults for a backbone: 256-wide fc layers for <c>resnet-small</c> and <c>vgg-small</c>, 4096 for <c>vgg16</c> (the
+    /// paper's, so the head starts from VGG16's own fc6 and fc7), 1024 otherwise.
+    /// </summary>
     /// <param name="backbone">Registry backbone name.</param>
     /// <returns>The options.</returns>
-    public static WsddnOptions For(string backbone) => new(Hidden: backbone == "resnet-small" ? 256 : 1024);
+    public static WsddnOptions For(string backbone) => new(Hidden: backbone switch
+    {
+        "resnet-small" or "vgg-small" => 256,
+        "vgg16" => 4096,
+        _ => 1024,
+    });
 }

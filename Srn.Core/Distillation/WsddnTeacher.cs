@@ -6,10 +6,12 @@ using Srn.Vision;
 namespace Srn.Distillation;
 
 /// <summary>
-/// WSDDN (Bilen and Vedaldi 2016), the weakly-supervised detector KD-WSD distils from: a registry ResNet's stride-16
-/// features (stem + layer1..layer3; layer4 and the ResNet's own fc are unused), RoI pooling of each image's R proposals at
+/// WSDDN (Bilen and Vedaldi 2016), the weakly-supervised detector KD-WSD distils from: a registry backbone's stride-16
+/// region map (<see cref="Models.Backbone.ForwardRegionMap"/>: a ResNet's stem + layer1..layer3, whose layer4 and fc are
+/// unused; a VGG's conv5_3, the reference's, whose classifier is unused), RoI pooling of each image's R proposals at
 /// spatial scale 1/16 into a 7 x 7 grid, <c>fc6 -> ReLU -> dropout -> fc7 -> ReLU -> dropout</c>, and two K-way layers x_c
-/// (classification stream) and x_d (detection stream). The image score is
+/// (classification stream) and x_d (detection stream). With a VGG whose classifier has the head's shape (VGG16 and
+/// <c>hidden</c> 4096), fc6 and fc7 start as copies of the VGG's own fc6 and fc7 (its ImageNet weights, as in WSDDN). The image score is
 /// <code>phi[n, k] = sum_r softmax_k(x_c / T)[n, r, k] * softmax_r(x_d / T)[n, r, k]   in (0, 1)</code>
 /// with T = 1 for training and detection and T = 0.5 for KD-WSD's tempered target.
 /// </summary>
@@ -19,17 +21,17 @@ namespace Srn.Distillation;
 /// </remarks>
 public sealed class WsddnTeacher : Module
 {
-    /// <summary>Feature stride of the pooled map (ResNet layer3).</summary>
-    public const int Stride = 16;
+    /// <summary>Feature stride of the pooled map (ResNet layer3, VGG conv5_3).</summary>
+    public const int Stride = Backbone.RegionStride;
 
     private readonly Module<(Tensor Input, Tensor Boxes), Tensor> roi;
 
     /// <summary>Builds the teacher around a backbone (its parameters initialised from the global generator).</summary>
-    /// <param name="backbone">A registry ResNet; the teacher owns it.</param>
+    /// <param name="backbone">A registry backbone; the teacher owns it.</param>
     /// <param name="numClasses">K.</param>
     /// <param name="options">Head sizes and pooling; <see cref="WsddnOptions"/>'s defaults when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">For fewer than one class or a non-positive width.</exception>
-    public WsddnTeacher(ResNet backbone, int numClasses, WsddnOptions? options = null)
+    public WsddnTeacher(Backbone backbone, int numClasses, WsddnOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
@@ -40,7 +42,7 @@ public sealed class WsddnTeacher : Module
         roi = Options.UseRoIAlign
             ? RegisterModule("roi", new RoIAlign(size, 1.0 / Stride, samplingRatio: 2))
             : RegisterModule<Module<(Tensor Input, Tensor Boxes), Tensor>>("roi", new RoIPool(size, 1.0 / Stride));
-        var inputs = backbone.Config.StageChannels(3) * Options.PoolSize * Options.PoolSize;
+        var inputs = backbone.RegionChannels * Options.PoolSize * Options.PoolSize;
         Fc6 = RegisterModule("fc6", new Linear(inputs, Options.Hidden));
         Fc7 = RegisterModule("fc7", new Linear(Options.Hidden, Options.Hidden));
         Drop6 = RegisterModule("drop6", new Dropout(Options.Dropout));
@@ -48,6 +50,7 @@ public sealed class WsddnTeacher : Module
         Classification = RegisterModule("x_c", new Linear(Options.Hidden, numClasses));
         Detection = RegisterModule("x_d", new Linear(Options.Hidden, numClasses));
         NumClasses = numClasses;
+        CopyVggHead(backbone, Fc6, Fc7);
     }
 
     /// <summary>Head sizes and pooling.</summary>
@@ -56,8 +59,8 @@ public sealed class WsddnTeacher : Module
     /// <summary>Number of classes K.</summary>
     public int NumClasses { get; }
 
-    /// <summary>The backbone (stride-16 features from layer3).</summary>
-    public ResNet Backbone { get; }
+    /// <summary>The backbone (its stride-16 region map).</summary>
+    public Backbone Backbone { get; }
 
     /// <summary>fc6.</summary>
     public Linear Fc6 { get; }
@@ -88,7 +91,7 @@ public sealed class WsddnTeacher : Module
         ArgumentNullException.ThrowIfNull(proposals);
         var (n, r) = CheckProposals(images, proposals);
         using var scope = DisposeScope.Enter();
-        var features = Backbone.ForwardFeatures(images, 3);
+        var features = Backbone.ForwardRegionMap(images);
         var pooled = roi.Forward((features, Rois(proposals, n, r, features))).Flatten(1);
         var fc7 = Fc7.Forward(Drop6.Forward(Fc6.Forward(pooled).Relu())).Relu();
         var hidden = Drop7.Forward(fc7);
@@ -176,6 +179,30 @@ public sealed class WsddnTeacher : Module
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Copies a VGG's fc6 and fc7 (<c>classifier.0</c>, <c>classifier.3</c>) into a region head's fc6 and fc7 when their
+    /// shapes are the same (VGG16 with a 4096-wide head on 7 x 7 RoIs), as WSDDN and Fast R-CNN start from the ImageNet
+    /// classifier; otherwise (a ResNet, another width) leaves the head as initialised.
+    /// </summary>
+    /// <returns>Whether the weights were copied.</returns>
+    internal static bool CopyVggHead(Backbone backbone, Linear fc6, Linear fc7)
+    {
+        if (backbone is not Vgg vgg || !vgg.Fc6.Weight.Shape.SequenceEqual(fc6.Weight.Shape) || !vgg.Fc7.Weight.Shape.SequenceEqual(fc7.Weight.Shape))
+        {
+            return false;
+        }
+
+        using (Autograd.NoGrad())
+        {
+            fc6.Weight.Copy_(vgg.Fc6.Weight);
+            fc6.Bias!.Copy_(vgg.Fc6.Bias!);
+            fc7.Weight.Copy_(vgg.Fc7.Weight);
+            fc7.Bias!.Copy_(vgg.Fc7.Bias!);
+        }
+
+        return true;
     }
 
     /// <summary>Checks proposals against images and returns (N, R).</summary>

@@ -18,13 +18,27 @@ public enum ResNetBlock
 /// <param name="Layers">Blocks in each of the four stages.</param>
 /// <param name="StemWidth">Channels of the 7x7 stem convolution.</param>
 /// <param name="Widths">The <c>planes</c> of each stage (outputs are planes x expansion).</param>
-public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, long StemWidth, long[] Widths)
+public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, long StemWidth, long[] Widths) : BackboneArchitecture
 {
+    /// <inheritdoc/>
+    public override string Family => "ResNet";
+
+    /// <inheritdoc/>
+    public override long NumFeatures => StageChannels(4);
+
     /// <summary>Output channels per unit of planes.</summary>
     public long Expansion => Block == ResNetBlock.Basic ? BasicBlock.Expansion : Bottleneck.Expansion;
 
     /// <summary>Output channels of stage 1..4 (index 0..3).</summary>
     public long StageChannels(int stage) => Widths[stage - 1] * Expansion;
+
+    /// <summary>layer1..layer4 with their channels and strides 4, 8, 16, 32.</summary>
+    /// <returns>The four stages.</returns>
+    public override IReadOnlyList<StageInfo> Stages() =>
+        [.. Enumerable.Range(1, 4).Select(i => new StageInfo($"layer{i}", StageChannels(i), 1 << (i + 1)))];
+
+    /// <inheritdoc/>
+    public override Backbone Create(long numClasses) => new ResNet(this, numClasses);
 }
 
 /// <summary>
@@ -33,7 +47,7 @@ public sealed record ResNetConfig(ResNetBlock Block, int[] Layers, long StemWidt
 /// fan-out convolutions, unit/zero batch norm, default Linear), drawn in the same order, so the same seed gives
 /// the same weights. Stages are <c>layer1..layer4</c> at strides 4, 8, 16 and 32.
 /// </summary>
-public sealed class ResNet : Module<Tensor, Tensor>
+public sealed class ResNet : Backbone
 {
     private readonly Sequential[] stages;
     private long inPlanes;
@@ -87,7 +101,19 @@ public sealed class ResNet : Module<Tensor, Tensor>
     public Linear Fc { get; private set; }
 
     /// <summary>Channels of the final features (input of the classifier).</summary>
-    public long NumFeatures => Config.StageChannels(4);
+    public override long NumFeatures => Config.StageChannels(4);
+
+    /// <summary>Channels of layer3, the stride-16 map.</summary>
+    public override long RegionChannels => Config.StageChannels(3);
+
+    /// <inheritdoc/>
+    public override string HeadPrefix => "fc.";
+
+    /// <inheritdoc/>
+    public override string ClassifierPrefix => "fc.";
+
+    /// <inheritdoc/>
+    public override Linear ClassifierLayer => Fc;
 
     /// <summary>Stage <paramref name="stage"/> (1..4), torchvision's <c>layer1..layer4</c>.</summary>
     /// <param name="stage">1 to 4.</param>
@@ -103,11 +129,16 @@ public sealed class ResNet : Module<Tensor, Tensor>
         return MaxPool.Forward(y);
     }
 
+    /// <summary>The stem and the four stages: the final feature map (layer4), stride 32.</summary>
+    /// <param name="x">Images [N, 3, H, W].</param>
+    /// <returns>[N, NumFeatures, H/32, W/32].</returns>
+    public override Tensor ForwardFeatures(Tensor x) => ForwardFeatures(x, 4);
+
     /// <summary>The stem and stages 1..<paramref name="lastStage"/>: the feature map of any stage.</summary>
     /// <param name="x">Images [N, 3, H, W].</param>
     /// <param name="lastStage">1 to 4 (4: the final feature map).</param>
     /// <returns>[N, StageChannels(lastStage), H/stride, W/stride].</returns>
-    public Tensor ForwardFeatures(Tensor x, int lastStage = 4)
+    public Tensor ForwardFeatures(Tensor x, int lastStage)
     {
         CheckStage(lastStage);
         var y = ForwardStem(x);
@@ -138,7 +169,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
     /// <summary>Global average pooling and the classifier.</summary>
     /// <param name="features">Final features [N, NumFeatures, h, w].</param>
     /// <returns>Logits [N, classes].</returns>
-    public Tensor ForwardHead(Tensor features)
+    public override Tensor ForwardHead(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
         using var pooled = AvgPool.Forward(features);
@@ -148,14 +179,28 @@ public sealed class ResNet : Module<Tensor, Tensor>
 
     /// <summary>Replaces the classifier by a fresh one with <paramref name="numClasses"/> outputs (default Linear init).</summary>
     /// <param name="numClasses">Number of classes.</param>
-    public void ResetClassifier(long numClasses) => Fc = ReplaceModule("fc", new Linear(NumFeatures, numClasses));
+    public override void ResetClassifier(long numClasses) => Fc = ReplaceModule("fc", new Linear(NumFeatures, numClasses));
+
+    /// <summary>The stem and layer1..layer3: the stride-16 map SRN's branches and KD-WSD's RoI pooling read.</summary>
+    /// <param name="x">Images [N, 3, H, W].</param>
+    /// <returns>[N, RegionChannels, H/16, W/16].</returns>
+    public override Tensor ForwardRegionMap(Tensor x) => ForwardFeatures(x, 3);
+
+    /// <summary>layer4 and global average pooling, flattened, for whole-image maps and RoI grids alike.</summary>
+    /// <param name="map">A layer3 map or RoI grids.</param>
+    /// <param name="roiGrid">Unused: both go through layer4 (a 7 x 7 grid gives a 4 x 4 map that the pool reduces).</param>
+    /// <param name="gridSize">Unused.</param>
+    /// <returns>[N, NumFeatures].</returns>
+    public override Tensor EmbedRegionMap(Tensor map, bool roiGrid, int gridSize)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        using var deep = Stage(4).Forward(map);
+        using var pooled = AvgPool.Forward(deep);
+        return pooled.Flatten(1);
+    }
 
     /// <inheritdoc/>
-    protected override Tensor ForwardCore(Tensor input)
-    {
-        using var features = ForwardFeatures(input);
-        return ForwardHead(features);
-    }
+    public override long EmbeddingSize(int gridSize) => NumFeatures;
 
     private static int CheckStage(int stage) =>
         stage is >= 1 and <= 4 ? stage : throw new ArgumentOutOfRangeException(nameof(stage), stage, "ResNet stages are 1 to 4 (layer1..layer4)");

@@ -40,6 +40,15 @@ public sealed record MethodSetup
     /// <summary>Path of a state dict (safetensors or .pth) for the backbone, e.g. ImageNet weights; null trains from scratch.</summary>
     public string? BackboneWeights { get; init; }
 
+    /// <summary>
+    /// Path of a proposals file (<see cref="Data.ProposalsFile"/>) for methods that pool region proposals (KD-WSD); null uses
+    /// the method's own proposals. The proposals of each training image travel through the training transform with it.
+    /// </summary>
+    public string? ProposalsFile { get; init; }
+
+    /// <summary>Receives one-line notes while the method is built (e.g. what was unwrapped from a weights file); not stored.</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Number of classes.</summary>
     public int NumClasses => ClassNames.Count;
 
@@ -84,7 +93,7 @@ public sealed record MethodSetup
 
     /// <summary>The setup as JSON (without the training labels), for checkpoint metadata.</summary>
     /// <returns>JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(new Stored(Method, Backbone, [.. ClassNames], ImageSize, Epochs, Seed, new Dictionary<string, string>(Options), BackboneWeights));
+    public string ToJson() => JsonSerializer.Serialize(new Stored(Method, Backbone, [.. ClassNames], ImageSize, Epochs, Seed, new Dictionary<string, string>(Options), BackboneWeights, ProposalsFile));
 
     /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
     /// <param name="json">JSON text.</param>
@@ -110,9 +119,10 @@ public sealed record MethodSetup
         return new MethodSetup
         {
             Method = s.Method, Backbone = s.Backbone, ClassNames = s.ClassNames, ImageSize = s.ImageSize, Epochs = s.Epochs,
-            Seed = s.Seed, Options = s.Options ?? new Dictionary<string, string>(), BackboneWeights = s.BackboneWeights,
+            Seed = s.Seed, Options = s.Options ?? new Dictionary<string, string>(), BackboneWeights = s.BackboneWeights, ProposalsFile = s.ProposalsFile,
         };
     }
 
-    private sealed record Stored(string Method, string Backbone, string[] ClassNames, int ImageSize, int Epochs, int Seed, Dictionary<string, string>? Options, string? BackboneWeights);
+    private sealed record Stored(string Method, string Backbone, string[] ClassNames, int ImageSize, int Epochs, int Seed, Dictionary<string, string>? Options, string? BackboneWeights,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? ProposalsFile = null);
 }

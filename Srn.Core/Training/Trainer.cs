@@ -81,7 +81,10 @@ public static class Trainer
             }
         }
 
-        var loader = new DataLoader(data.Train, data.TrainTransform, DataLoaderOptions.ForTraining(options.BatchSize, options.Seed, options.Workers));
+        var boxes = method.TrainingBoxes;
+        var loader = new DataLoader(
+            boxes is null ? data.Train : DatasetViews.WithBoxes(data.Train, boxes), data.TrainTransform,
+            DataLoaderOptions.ForTraining(options.BatchSize, options.Seed, options.Workers) with { IncludeBoxes = boxes is not null });
         if (loader.BatchCount == 0)
         {
             throw new ArgumentException($"The training split has {data.Train.Count} images, fewer than one batch of {options.BatchSize}.", nameof(data));

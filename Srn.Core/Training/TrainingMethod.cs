@@ -31,6 +31,13 @@ public abstract class TrainingMethod : IDisposable
     /// <summary>Which output <see cref="Predict"/> returns in the current stage, for logs (e.g. <c>y_cls</c>, <c>y</c>).</summary>
     public virtual string PredictionHead => "logits";
 
+    /// <summary>
+    /// Boxes the method needs with each training image (KD-WSD's proposals from a file), by image name; null for none. The
+    /// trainer adds them to the images' own (<see cref="DatasetViews.WithBoxes"/>), so the training transform moves them
+    /// with the image, and hands them over in <see cref="Batch.Boxes"/>.
+    /// </summary>
+    public virtual ImageBoxes? TrainingBoxes => null;
+
     /// <summary>The scalar training loss of one batch. Called in training mode, inside a dispose scope.</summary>
     /// <param name="context">Stage, epoch, seeds.</param>
     /// <param name="batch">The batch (on the CPU).</param>

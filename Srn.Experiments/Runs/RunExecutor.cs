@@ -22,7 +22,7 @@ internal static class RunExecutor
         using var check = MethodCatalog.Create(new MethodSetup
         {
             Method = config.Method, Backbone = config.Backbone, ClassNames = ["a", "b"], ImageSize = config.ResolvedImageSize,
-            Epochs = config.Epochs, Seed = 0, Options = config.Options,
+            Epochs = config.Epochs, Seed = 0, Options = config.Options, ProposalsFile = config.Proposals,
         });
     }
 
@@ -47,7 +47,13 @@ internal static class RunExecutor
         {
             Method = config.Method, Backbone = config.Backbone, ClassNames = train.Classes, ImageSize = size, Epochs = config.Epochs,
             Seed = config.Seed, Options = config.Options, TrainLabels = labels, BackboneWeights = config.BackboneWeights,
+            ProposalsFile = config.Proposals,
         };
+        if (config.Proposals is { } proposals)
+        {
+            CheckProposals(proposals, source.Train.Manifest.Rows.Take(train.Count).Select(r => r.Image));
+        }
+
         return (setup, new TrainingData(train, TrainTransform(config, size), test, TestTransform(config, size, config.Backbone)));
     }
 
@@ -81,6 +87,22 @@ internal static class RunExecutor
     /// <returns>The transform.</returns>
     public static ITransform TestTransform(MethodSetup setup, RunConfiguration? recorded) =>
         TestTransform(recorded ?? new RunConfiguration { Method = setup.Method }, setup.ImageSize, setup.Backbone);
+
+    /// <summary>Checks before training that a proposals file lists every training image (by its manifest path).</summary>
+    /// <param name="path">The proposals file.</param>
+    /// <param name="images">The training images.</param>
+    /// <exception cref="DataFormatException">When the file is malformed or misses images (the message counts them and names the first).</exception>
+    public static void CheckProposals(string path, IEnumerable<string> images)
+    {
+        var proposals = ProposalsFile.Read(path);
+        var listed = proposals.Images.ToHashSet(StringComparer.Ordinal);
+        var missing = images.Where(i => !listed.Contains(i)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new DataFormatException(path, 0,
+                $"no proposals for {missing.Count} training images, e.g. {string.Join(", ", missing.Take(3).Select(m => $"'{m}'"))} (rows are keyed by the manifest's image paths)");
+        }
+    }
 
     /// <summary>Builds the method of a setup.</summary>
     /// <param name="setup">The setup.</param>

@@ -307,7 +307,7 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
             }, token);
         }
 
-        using var method = RunExecutor.Build(setup);
+        using var method = RunExecutor.Build(setup with { Log = log.WriteLine });
         method.Model.To(DeviceOption.Parse(spec.Device));
         var clock = Stopwatch.StartNew();
         var options = RunExecutor.Options(spec, checkpoint, resuming, record, progress, r =>

@@ -70,6 +70,11 @@ internal static class TeacherSharing
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{datasetName}|{setup.Backbone}|{setup.ImageSize}|{string.Join(",", setup.ClassNames)}|{data.Train.Count}|{data.Test.Count}|");
         text.Append(CultureInfo.InvariantCulture, $"{teacherEpochs}|{spec.BatchSize}|{spec.ResolvedAugment}|{setup.BackboneWeights}|");
+        if (setup.ProposalsFile is { } proposals)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"proposals={proposals}|");
+        }
+
         foreach (var (k, v) in setup.Options.Where(o => !StudentOnly.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"{k}={v};");

@@ -26,7 +26,7 @@ namespace Srn.PartialLabels.Methods;
 /// <c>prototype_every</c> (round(E / 4), the reference's 5); <c>contrastive_weight</c> (0.05); <c>instance_weight</c>
 /// and <c>prototype_weight</c> (1); <c>feature_dim</c> (1024, 128 for resnet-small), <c>intermediate_dim</c> (512, 64),
 /// <c>embedding_dim</c> (300, 32: the size of learnt embeddings); <c>embeddings</c> (a GloVe-format text file or a
-/// safetensors matrix with a row per class, <see cref="LabelEmbeddings.Load"/>: fixed, as the reference's GloVe vectors,
+/// safetensors or .npy matrix with a row per class, <see cref="LabelEmbeddings.Load"/>: fixed, as the reference's GloVe vectors,
 /// unless <c>train_embeddings</c> is true; without it the embeddings are learnt from a seeded random start); <c>freeze_early</c> (the reference
 /// freezes stem..layer3 of a pretrained backbone: true for torchvision backbones given weights, false otherwise);
 /// <c>decay_blend</c> (weight decay on alpha and beta, as the reference: true); <c>prototype_transform</c> (<c>eval</c>:

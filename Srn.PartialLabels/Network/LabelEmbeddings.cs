@@ -6,16 +6,17 @@ using Srn.Torch.IO;
 namespace Srn.PartialLabels.Network;
 
 /// <summary>
-/// Label embeddings x_c for <see cref="SemanticDecoupling"/>: read from a GloVe-format text file or a safetensors matrix,
-/// or drawn at random for learnable embeddings. The reference uses fixed 300-d GloVe vectors.
+/// Label embeddings x_c for <see cref="SemanticDecoupling"/>: read from a GloVe-format text file, a safetensors matrix or a
+/// NumPy <c>.npy</c> matrix, or drawn at random for learnable embeddings. The reference uses fixed 300-d GloVe vectors,
+/// shipped as <c>.npy</c> files (<c>np.load(WordFilePath)</c> in HCP-MLR-PL's <c>utils/dataloader.py</c>).
 /// </summary>
 public static class LabelEmbeddings
 {
     private static readonly char[] WordSeparators = [' ', '_'];
 
     /// <summary>
-    /// Reads a matrix <c>[C, d]</c> from a <c>.safetensors</c> file (see <see cref="FromSafeTensors"/>) or, for any other
-    /// extension, a GloVe-format text file (see <see cref="FromGloveFile"/>).
+    /// Reads a matrix <c>[C, d]</c> from a <c>.safetensors</c> file (see <see cref="FromSafeTensors"/>), a <c>.npy</c> file
+    /// (see <see cref="FromNpy"/>) or, for any other extension, a GloVe-format text file (see <see cref="FromGloveFile"/>).
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="classNames">The class names, in class order.</param>
@@ -25,8 +26,8 @@ public static class LabelEmbeddings
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(classNames);
-        return path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
-            ? FromSafeTensors(path, classNames.Count)
+        return path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? FromSafeTensors(path, classNames.Count)
+            : path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? FromNpy(path, classNames.Count)
             : FromGloveFile(path, classNames);
     }
 
@@ -128,6 +129,40 @@ public static class LabelEmbeddings
             {
                 t.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads a matrix <c>[C, d]</c> of label embeddings from a NumPy <c>.npy</c> file (any supported float type, either byte
+    /// order, C or Fortran order; see <see cref="Npy"/>), row c being class c, as the reference's word-vector files are.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="numClasses">C, the rows the matrix must have.</param>
+    /// <returns>float32 <c>[C, d]</c> on the CPU.</returns>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="DataFormatException">When the file is not a readable .npy array, or the array is not a floating-point <c>[C, d]</c> matrix.</exception>
+    /// <remarks>Same as <c>torch.from_numpy(np.load(path)).float()</c>, HCP-MLR-PL's reading of its <c>*_vector.npy</c> files.</remarks>
+    public static Tensor FromNpy(string path, int numClasses)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Tensor t;
+        try
+        {
+            t = Npy.Load(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(path, 0, e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message, e);
+        }
+
+        using (t)
+        {
+            if (t.Dim != 2 || t.Size(0) != numClasses || !t.DType.IsFloatingPoint())
+            {
+                throw new DataFormatException(path, 0, $"the array is {t.DType} [{string.Join(", ", t.Shape)}]; label embeddings must be a floating-point [{numClasses}, d] matrix");
+            }
+
+            return t.To(ScalarType.Float32, copy: true);
         }
     }
 

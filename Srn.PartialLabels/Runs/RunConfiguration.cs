@@ -81,6 +81,9 @@ public sealed record RunConfiguration
     /// <summary>Backbone weights (torchvision .pth or safetensors); null trains from scratch.</summary>
     public string? BackboneWeights { get; init; }
 
+    /// <summary>A proposals file for KD-WSD (<see cref="Srn.Data.ProposalsFile"/>); null: the method's own proposals.</summary>
+    public string? Proposals { get; init; }
+
     /// <summary>
     /// Arithmetic: <c>fp32</c>, <c>bf16</c> or <c>fp16</c> (autocast; see <see cref="Srn.Training.Precision"/>), or <c>auto</c>:
     /// bf16 on a CPU that computes it natively (AVX512-BF16, AMX), fp32 elsewhere (see <see cref="ResolvedPrecision"/>).
@@ -172,6 +175,19 @@ public sealed record RunConfiguration
         if (BackboneWeights is { } weights && !File.Exists(weights))
         {
             throw new RunConfigurationException($"backbone_weights: {Path.GetFullPath(weights)} does not exist.");
+        }
+
+        if (Proposals is { } proposals)
+        {
+            if (Method is not ("kd-wsd" or "kd-wsd-student"))
+            {
+                throw new RunConfigurationException($"proposals: method '{Method}' pools no region proposals; only kd-wsd and kd-wsd-student take a proposals file.");
+            }
+
+            if (!File.Exists(proposals))
+            {
+                throw new RunConfigurationException($"proposals: {Path.GetFullPath(proposals)} does not exist.");
+            }
         }
     }
 }

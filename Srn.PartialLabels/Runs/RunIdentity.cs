@@ -6,7 +6,7 @@ namespace Srn.PartialLabels.Runs;
 
 /// <summary>
 /// What a run computes: every result-affecting setting, resolved (the backbone's input size, the method's augmentation),
-/// the fingerprint of its data and of its backbone weights. Two runs with equal identities compute the same thing; the
+/// the fingerprint of its data, of its backbone weights and of its proposals file. Two runs with equal identities compute the same thing; the
 /// run id is a readable prefix plus a short hash of it, so ids never collide by rounding or by leaving a setting out.
 /// </summary>
 /// <param name="Settings">The <c>name=value</c> pairs, in <see cref="RunSettings.All"/>'s order; unset values are empty.</param>
@@ -16,7 +16,7 @@ public sealed record RunIdentity(IReadOnlyList<KeyValuePair<string, string>> Set
     /// <param name="configuration">The run configuration.</param>
     /// <param name="dataFingerprint">Fingerprint of the training and test data (e.g. of their manifests).</param>
     /// <returns>The identity.</returns>
-    /// <exception cref="FileNotFoundException">When the backbone weights file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">When the backbone weights or proposals file does not exist.</exception>
     public static RunIdentity Of(RunConfiguration configuration, string dataFingerprint)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -27,7 +27,7 @@ public sealed record RunIdentity(IReadOnlyList<KeyValuePair<string, string>> Set
             Precision = configuration.ResolvedPrecision,
         };
         var pairs = RunSettings.Describe(resolved, resultAffectingOnly: true)
-            .Select(p => KeyValuePair.Create(p.Key, p.Key == "backbone_weights" && p.Value is { } path ? "sha256:" + FileSha256(path) : p.Value ?? ""))
+            .Select(p => KeyValuePair.Create(p.Key, p.Key is "backbone_weights" or "proposals" && p.Value is { } path ? "sha256:" + FileSha256(path) : p.Value ?? ""))
             .ToList();
         pairs.Add(KeyValuePair.Create("data", dataFingerprint));
         return new RunIdentity(pairs);

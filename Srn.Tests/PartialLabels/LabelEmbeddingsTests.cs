@@ -112,4 +112,25 @@ public sealed class LabelEmbeddingsTests
         Assert.That(mean, Is.EqualTo(0).Within(0.02));
         Assert.That(std, Is.EqualTo(1).Within(0.02));
     }
+
+    [Test]
+    public void Npy_matrices_load_as_the_reference_ships_its_word_vectors()
+    {
+        // labels_300d.npy: a float32 [4, 300] matrix numpy wrote (Fixtures/Torch/make_npy_fixtures.py).
+        var npyDir = Path.Combine(Path.GetDirectoryName(typeof(LabelEmbeddingsTests).Assembly.Location)!, "Fixtures", "Torch", "npy");
+        var path = Path.Combine(npyDir, "labels_300d.npy");
+        using var expected = Npy.Load(path);
+        using var e = LabelEmbeddings.Load(path, ["a", "b", "c", "d"]);
+        Assert.That(e.Shape, Is.EqualTo(new long[] { 4, 300 }));
+        Assert.That(e.ToArray<float>(), Is.EqualTo(expected.ToArray<float>()));
+
+        // float64 and Fortran order become float32 rows per class; wrong rows, integers and non-.npy files are one-line errors.
+        using var doubles = LabelEmbeddings.FromNpy(Path.Combine(npyDir, "f8_fortran_2x5.npy"), 2);
+        using var doublesExpected = Npy.Load(Path.Combine(npyDir, "f8_fortran_2x5.npy"));
+        Assert.That(doubles.DType, Is.EqualTo(ScalarType.Float32));
+        Assert.That(doubles.ToArray<float>(), Is.EqualTo(doublesExpected.ToArray<double>().Select(v => (float)v).ToArray()));
+        Assert.That(() => LabelEmbeddings.FromNpy(path, 3), Throws.TypeOf<DataFormatException>().With.Message.Contains(path).And.Message.Contains("[3, d]"));
+        Assert.That(() => LabelEmbeddings.FromNpy(Path.Combine(npyDir, "i4_2x2.npy"), 2), Throws.TypeOf<DataFormatException>().With.Message.Contains("Int32"));
+        Assert.That(() => LabelEmbeddings.FromNpy(Path.Combine(npyDir, "bad.npz"), 2), Throws.TypeOf<DataFormatException>().With.Message.Contains("zip archive"));
+    }
 }

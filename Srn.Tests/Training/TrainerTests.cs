@@ -114,7 +114,7 @@ public sealed class TrainerTests
         {
             using var method = new ResNetBaseline(Setup("resnet", 1, seed));
             Trainer.Fit(method, Data(), Options() with { Seed = seed });
-            return method.Network.Fc.Weight.ToArray<float>();
+            return method.Network.ClassifierLayer.Weight.ToArray<float>();
         }
 
         var first = Train(3);

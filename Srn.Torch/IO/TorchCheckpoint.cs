@@ -68,6 +68,76 @@ public static class TorchCheckpoint
         return result ?? throw new KeyNotFoundException(missing);
     }
 
+    /// <summary>
+    /// The keys under which training code commonly nests a model's state dict, e.g. <c>{'epoch': 3, 'state_dict': ...,
+    /// 'best_mAP': ...}</c> (HCP-MLR-PL's <c>save_checkpoint</c>) or <c>{'model': ..., 'optimizer': ...}</c>.
+    /// </summary>
+    public static IReadOnlyList<string> WrapperKeys { get; } = ["state_dict", "model", "model_state_dict"];
+
+    /// <summary>
+    /// Loads a model's state dict from a checkpoint however the reference code saved it: a plain state dict, or one nested
+    /// under one of <see cref="WrapperKeys"/> next to other entries (epoch, optimizer, metrics), with its keys' DataParallel
+    /// prefix <c>module.</c> removed when every key has it (<see cref="StateDictKeys.StripDataParallelPrefix"/>).
+    /// </summary>
+    /// <param name="path">The .pth / .pt file.</param>
+    /// <returns>
+    /// The tensors by name, in file order (the caller owns them), and one line saying what was unwrapped and stripped,
+    /// e.g. <c>the state dict under 'state_dict' (next to 'epoch', 'best_mAP'), 'module.' stripped from its 320 keys</c>.
+    /// </returns>
+    /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// When the file is not a readable checkpoint; when it is a dict that is not a state dict and none of
+    /// <see cref="WrapperKeys"/> holds one, or several do (ambiguous); or when only some keys carry <c>module.</c>. The
+    /// message names the file and the keys it has.
+    /// </exception>
+    /// <remarks>
+    /// Same as <c>sd = torch.load(path, map_location='cpu'); sd = sd.get('state_dict', sd)</c> followed by stripping
+    /// <c>module.</c>, the idiom of code that loads DataParallel checkpoints, but refusing to guess where that idiom would.
+    /// </remarks>
+    public static (Dictionary<string, Tensor> StateDict, string Description) LoadStateDict(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string? where = null;
+        var tensors = Guard(path, () =>
+        {
+            using var archive = CheckpointArchive.Open(path);
+            var root = RootDict(archive);
+            if (root.Items.All(kv => kv.Value is PickledTensor))
+            {
+                where = "a plain state dict";
+                return ToStateDict(archive, root, "the checkpoint", topLevel: true);
+            }
+
+            var wrappers = WrapperKeys.Where(k => root.TryGetValue(k, out var v) && IsStateDict(v)).ToList();
+            var keys = string.Join(", ", root.Items.Select(kv => PyValues.Repr(kv.Key)));
+            if (wrappers.Count != 1)
+            {
+                throw new InvalidDataException(wrappers.Count == 0
+                    ? $"{path}: the checkpoint is not a state dict and holds none under {string.Join(", ", WrapperKeys.Select(k => $"'{k}'"))}; its keys are {keys}; load it with TorchCheckpoint.Load(path, key)"
+                    : $"{path}: ambiguous checkpoint: {string.Join(" and ", wrappers.Select(k => $"'{k}'"))} both hold state dicts; load one with TorchCheckpoint.Load(path, key)");
+            }
+
+            var others = root.Items.Select(kv => kv.Key).Where(k => !Equals(k, wrappers[0])).Select(PyValues.Repr).ToList();
+            where = $"the state dict under '{wrappers[0]}'{(others.Count > 0 ? $" (next to {string.Join(", ", others)})" : "")}";
+            root.TryGetValue(wrappers[0], out var value);
+            return ToStateDict(archive, value, $"the value under key '{wrappers[0]}'", topLevel: false);
+        });
+        try
+        {
+            var (stateDict, stripped) = StateDictKeys.StripDataParallelPrefix(tensors, path);
+            return (stateDict, $"{where}{(stripped ? $", '{StateDictKeys.DataParallelPrefix}' stripped from its {stateDict.Count} keys" : $", {stateDict.Count} tensors")}");
+        }
+        catch
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>The top-level keys of a dict checkpoint, in file order, without reading any tensor data.</summary>
     /// <param name="path">The .pth / .pt file.</param>
     /// <returns>The keys; a key that is not a string is listed as Python would print it (e.g. <c>3</c>).</returns>
@@ -105,6 +175,8 @@ public static class TorchCheckpoint
             throw new InvalidDataException($"{path}: {Unreadable}{what}", e);
         }
     }
+
+    private static bool IsStateDict(object? value) => value is PyDict { Count: > 0 } d && d.Items.All(kv => kv.Key is string && kv.Value is PickledTensor);
 
     private static PyDict RootDict(CheckpointArchive archive) => archive.Root as PyDict
         ?? throw new InvalidDataException($"{archive.Path}: the checkpoint holds {PyValues.Describe(archive.Root)}, not a dict");

@@ -35,6 +35,21 @@ public sealed class Sequential : Module<Tensor, Tensor>
         return this;
     }
 
+    /// <summary>Replaces the layer at a position, disposing the old one. Same as <c>seq[index] = layer</c> in PyTorch (e.g. a new classifier).</summary>
+    /// <param name="index">The position.</param>
+    /// <param name="layer">The new layer.</param>
+    /// <returns>The new layer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">When there is no layer at <paramref name="index"/>.</exception>
+    public Module<Tensor, Tensor> Replace(int index, Module<Tensor, Tensor> layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, layers.Count);
+        ReplaceModule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
+        layers[index] = layer;
+        return layer;
+    }
+
     /// <inheritdoc/>
     /// <remarks>Intermediate outputs are disposed as soon as the next layer has consumed them (autograd keeps what it needs).</remarks>
     protected override Tensor ForwardCore(Tensor input)

@@ -30,7 +30,9 @@ namespace Srn.Training.Methods;
 /// <see cref="TeacherFile"/> to start from: its weights are loaded and, unless <c>stage_epochs</c> says otherwise, the
 /// teacher stage gets no epoch, so runs that share training labels can share one teacher); <c>proposal_source</c>
 /// (<c>dense</c>: the same dense windows for every image; <c>objectness</c>: per image, the R sliding windows of highest
-/// edge-density objectness, <see cref="SlidingWindowProposals"/>).
+/// edge-density objectness, <see cref="SlidingWindowProposals"/>). <see cref="MethodSetup.ProposalsFile"/> replaces both with
+/// the file's proposals (<see cref="FileProposals"/>; <c>srn train --proposals FILE</c>). Any registry backbone works
+/// (<see cref="Backbones.CreateAny"/>; VGG16 is the paper's).
 /// </remarks>
 public sealed class KdWsdMethod : TrainingMethod
 {
@@ -40,6 +42,7 @@ public sealed class KdWsdMethod : TrainingMethod
     private readonly KdWsdModel model;
     private readonly IMultiLabelLoss loss;
     private readonly ProposalSource proposals;
+    private readonly Lazy<ImageBoxes>? proposalsFromFile;
     private readonly SlidingWindowProposals? objectness;
     private readonly TrainingStage[] stages;
     private readonly double teacherTemperature;
@@ -74,6 +77,15 @@ public sealed class KdWsdMethod : TrainingMethod
             "objectness" => throw new ArgumentException($"Method '{setup.Method}': proposal_source=objectness conflicts with the proposal source given in code."),
             _ => throw new ArgumentException($"Method '{setup.Method}': proposal_source '{source}' is not one of dense, objectness."),
         };
+        if (setup.ProposalsFile is { } file)
+        {
+            // The file's proposals ride with their images through the training transform (TrainingBoxes). It is read when
+            // first needed, so evaluating the student of a checkpoint does not need the file.
+            proposalsFromFile = proposals is null && src is null ? new Lazy<ImageBoxes>(() => ProposalsFile.Read(file))
+                : throw new ArgumentException($"Method '{setup.Method}': the proposals file {file} conflicts with {(proposals is null ? "option proposal_source" : "the proposal source given in code")}.");
+            this.proposals = FileProposals.Source(count);
+            setup.Log?.Invoke($"proposals {file}: the first {count} of each image's boxes that remain after the training transform");
+        }
         teacherTemperature = setup.Option("teacher_temperature", 0.5);
         kdTemperature = setup.Option("kd_temperature", 4);
         logitKd = (setup.Options.TryGetValue("kd_loss", out var kd) ? kd.ToUpperInvariant() : "WSD") switch
@@ -101,8 +113,8 @@ public sealed class KdWsdMethod : TrainingMethod
         var epochs = StageEpochs(setup, Distill);
 
         // Teacher and student get different initial weights (the same pretrained ones when given).
-        var teacherBackbone = Backbones.Create(setup);
-        var studentBackbone = Backbones.Create(setup with { Seed = SeedMix.Of(setup.Seed, 5) });
+        var teacherBackbone = Backbones.CreateAny(setup);
+        var studentBackbone = Backbones.CreateAny(setup with { Seed = SeedMix.Of(setup.Seed, 5) });
         LibTorch.ManualSeed((ulong)SeedMix.Of(setup.Seed, 662607));
         var teacher = new WsddnTeacher(teacherBackbone, setup.NumClasses, head);
         var student = new KdStudent(studentBackbone, setup.NumClasses, head.Hidden, head.PoolSize, head.UseRoIAlign);
@@ -114,7 +126,7 @@ public sealed class KdWsdMethod : TrainingMethod
         }
 
         var recipe = StageRecipe.From(setup, defaultLr: 0.05);
-        var teacherParameters = teacher.NamedParameters().Where(p => !p.Name.StartsWith("backbone.fc.", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var teacherParameters = teacher.NamedParameters().Where(p => !p.Name.StartsWith("backbone." + teacher.Backbone.HeadPrefix, StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
         StageGroup[] predictGroups = Distill && !logitKd
             ? [new StageGroup([.. student.UsedParameters()]), new StageGroup([model.Scale], WeightDecay: 0)]
             : [new StageGroup([.. student.UsedParameters()])];
@@ -153,6 +165,9 @@ public sealed class KdWsdMethod : TrainingMethod
 
     /// <inheritdoc/>
     public override string PredictionHead => "student";
+
+    /// <summary>The proposals file's boxes when the teacher is trained and distilled from them; null otherwise.</summary>
+    public override ImageBoxes? TrainingBoxes => Distill ? proposalsFromFile?.Value : null;
 
     /// <summary>The epochs of the three stages (teacher, feature, predict) for a setup.</summary>
     /// <param name="setup">The setup.</param>
@@ -268,7 +283,8 @@ public sealed class KdWsdMethod : TrainingMethod
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(options);
-        var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = true });
+        var withProposals = proposalsFromFile is null ? dataset : DatasetViews.WithBoxes(dataset, proposalsFromFile.Value);
+        var loader = new DataLoader(withProposals, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = true });
         var detections = new List<IReadOnlyList<RegionDetection>>();
         var proposed = new List<IReadOnlyList<Vision.Box>>();
         var truth = new List<IReadOnlyList<Vision.Box>>();
@@ -291,7 +307,8 @@ public sealed class KdWsdMethod : TrainingMethod
                         proposed.Add([.. Enumerable.Range(0, r).Select(j => new Vision.Box(flat[4 * ((n * r) + j)], flat[(4 * ((n * r) + j)) + 1], flat[(4 * ((n * r) + j)) + 2], flat[(4 * ((n * r) + j)) + 3]))]);
                     }
 
-                    truth.AddRange(batch.Boxes ?? throw new InvalidOperationException("The loader returned no boxes."));
+                    var given = batch.Boxes ?? throw new InvalidOperationException("The loader returned no boxes.");
+                    truth.AddRange(proposalsFromFile is null ? given : given.Select(b => (IReadOnlyList<Vision.Box>)[.. b.Where(x => x.Class >= 0)]));
                 }
             }
         }

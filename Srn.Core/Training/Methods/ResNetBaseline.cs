@@ -7,8 +7,9 @@ using Srn.Training.Losses;
 namespace Srn.Training.Methods;
 
 /// <summary>
-/// The baseline: a registry ResNet (global average pooling, fc) trained end to end in one stage with a multi-label loss —
-/// the (masked) partial BCE by default, so it is the <c>partial-bce</c> method of the partial-label papers.
+/// The baseline: a registry classifier (a ResNet's global average pooling and fc, or a VGG's classifier) trained end to
+/// end in one stage with a multi-label loss — the (masked) partial BCE by default, so it is the <c>partial-bce</c> method
+/// of the partial-label papers. Any registry backbone works (<see cref="Backbones.CreateAny"/>).
 /// </summary>
 /// <remarks>
 /// Options: <c>lr</c> (0.05), <c>weight_decay</c> (1e-4), <c>optimizer</c> (sgd | adam | adamw), <c>schedule</c>
@@ -16,7 +17,7 @@ namespace Srn.Training.Methods;
 /// </remarks>
 public sealed class ResNetBaseline : TrainingMethod
 {
-    private readonly ResNet model;
+    private readonly Backbone model;
     private readonly IMultiLabelLoss loss;
     private readonly TrainingStage[] stages;
 
@@ -29,7 +30,7 @@ public sealed class ResNetBaseline : TrainingMethod
         setup.CheckOptions(StageRecipe.OptionNames.Append("loss").ToArray());
         Setup = setup;
         this.loss = loss ?? PartialBce.Instance;
-        model = Backbones.Create(setup);
+        model = Backbones.CreateAny(setup);
         var recipe = StageRecipe.From(setup, defaultLr: 0.05);
         stages = [recipe.Stage("cls", setup.Epochs, [new StageGroup([.. model.Parameters()])], [])];
     }
@@ -43,8 +44,8 @@ public sealed class ResNetBaseline : TrainingMethod
     /// <inheritdoc/>
     public override Module Model => model;
 
-    /// <summary>The network.</summary>
-    public ResNet Network => model;
+    /// <summary>The network (a <see cref="ResNet"/> or a <see cref="Vgg"/>).</summary>
+    public Backbone Network => model;
 
     /// <inheritdoc/>
     public override IReadOnlyList<TrainingStage> Stages => stages;
