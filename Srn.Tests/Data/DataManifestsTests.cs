@@ -45,6 +45,23 @@ public sealed partial class DataManifestsTests
     }
 
     [Test]
+    public void Wider_attributes_are_what_the_reader_reads_from_the_annotations_attribute_id_map()
+    {
+        // The fixture's annotation files carry the dataset's own attribute_id_map (with its spelling "Tshiirt").
+        var root = DataFixtures.Path("wider");
+        var crops = Directory.CreateTempSubdirectory("srn-wider-classes-").FullName;
+        try
+        {
+            var splits = WiderAttributeReader.Read(root, new WiderAttributeOptions { CropDirectory = crops });
+            Assert.That(ClassList("wider-attribute"), Is.EqualTo(splits.Train.Classes));
+        }
+        finally
+        {
+            Directory.Delete(crops, recursive: true);
+        }
+    }
+
+    [Test]
     public void FashionScenes_classes_are_the_generators()
     {
         Assert.That(ClassList("fashion-scenes"), Is.EqualTo(FashionScenesGenerator.Classes));
