@@ -31,7 +31,7 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
     /// <param name="method">The method (its model is put in eval mode for the pass).</param>
     /// <param name="dataset">The dataset.</param>
     /// <param name="transform">The evaluation transform.</param>
-    /// <param name="options">Device, batch size, workers, metric options.</param>
+    /// <param name="options">Device, batch size, workers, metric options (scores read as logits, as in <see cref="Run"/>).</param>
     /// <param name="predict">Logits <c>[B, C]</c> of a batch (on the CPU) and its images (on the device), e.g. a teacher's.</param>
     /// <param name="includeBoxes">Whether the batches carry the dataset's boxes (<see cref="DataLoaderOptions.IncludeBoxes"/>), e.g. proposals that ride with their images.</param>
     /// <param name="cancellationToken">Stops early.</param>
