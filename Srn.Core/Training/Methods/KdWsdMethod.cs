@@ -151,7 +151,7 @@ public sealed class KdWsdMethod : TrainingMethod
 
         // The reference publishes no solver (learning rate, schedule). On FashionScenes (10 classes) the summed losses of
         // loss_norm=batch take steps about C times those of the mean, so the default learning rate is the mean's 0.05 / 10:
-        // with lr_mult=none the step per image is then the one the mean had (docs/kd-wsd.md, "Options").
+        // with lr_mult=none the step per image is then the one the mean had (docs/kd-wsd.md, "The reference's recipe").
         var recipe = StageRecipe.From(setup, defaultLr: Normalization == LossNormalization.Batch ? 0.005 : 0.05);
         var teacherHead = "backbone." + teacher.Backbone.HeadPrefix;
         var studentHead = "backbone." + student.Backbone.HeadPrefix;
