@@ -99,6 +99,23 @@ public sealed class CaffeRecipeTests
     }
 
     [Test]
+    public void On_a_vgg_the_convolution_biases_get_the_prototxts_double_rate_without_decay_and_its_own_classifier_none()
+    {
+        using var scope = DisposeScope.Enter();
+        using var method = new KdWsdMethod(Setup("kd-wsd", "1,1,1", ("lr", "0.01"), ("weight_decay", "0.0005")) with { Backbone = "vgg-small" });
+        var teacher = Rates(method, 0);
+        Assert.That(teacher["teacher.backbone.features.0.weight"], Is.EqualTo((Lr, Wd)));
+        Assert.That(teacher["teacher.backbone.features.0.bias"], Is.EqualTo((2 * Lr, 0.0)), "conv1_1's bias: lr_mult 2, decay_mult 0");
+        Assert.That(teacher.Keys.Where(k => k.StartsWith("teacher.backbone.classifier.", StringComparison.Ordinal)), Is.Empty, "the VGG's own fc layers are unused");
+        Assert.That(teacher["teacher.fc6.bias"], Is.EqualTo((2 * Lr, 0.0)));
+        Assert.That(teacher["teacher.x_d.weight"], Is.EqualTo((10 * Lr, 10 * Wd)));
+        var predict = Rates(method, 2);
+        Assert.That(predict.Where(kv => kv.Key.StartsWith("student.backbone.features.", StringComparison.Ordinal) && kv.Key.EndsWith(".bias", StringComparison.Ordinal)).Select(kv => kv.Value),
+            Is.Not.Empty.And.All.EqualTo((2 * Lr, 0.0)));
+        Assert.That(predict["student.classifier.bias"], Is.EqualTo((20 * Lr, 0.0)));
+    }
+
+    [Test]
     public void Kd_wsd_without_multipliers_trains_everything_at_one_rate_and_s_without_decay()
     {
         using var scope = DisposeScope.Enter();
@@ -190,6 +207,40 @@ public sealed class CaffeRecipeTests
     }
 
     [Test]
+    public void With_a_proposals_file_the_teacher_is_scored_on_its_proposals_and_not_on_images_the_file_lacks()
+    {
+        var dir = Directory.CreateTempSubdirectory("srn-teacher-proposals-").FullName;
+        try
+        {
+            using var scope = DisposeScope.Enter();
+            var boxes = new ImageBoxes(hasScores: false);
+            for (var i = 0; i < 32; i++)
+            {
+                boxes.Add($"img{i}", new Srn.Vision.Box(0, 0, 16, 16));
+                boxes.Add($"img{i}", new Srn.Vision.Box(8, 8, 32, 32));
+            }
+
+            var path = Path.Combine(dir, "proposals.csv");
+            ProposalsFile.Write(path, boxes);
+            var data = Data();
+            using (var method = new KdWsdMethod(Setup("kd-wsd", "1,0,1") with { ProposalsFile = path }))
+            {
+                var history = Trainer.Fit(method, data, Options());
+                Assert.That(history.Select(h => h.TeacherMap), Has.All.Not.Null, "the file lists the 16 test images too");
+            }
+
+            // The test images img0 ... img39 beyond the file's 32 have no proposals: no teacher mAP, and training goes on.
+            using var uncovered = new KdWsdMethod(Setup("kd-wsd", "1,0,1") with { ProposalsFile = path });
+            var wide = data with { Test = new TinyScenes(40, seed: 2) };
+            Assert.That(Trainer.Fit(uncovered, wide, Options()).Select(h => h.TeacherMap), Has.All.Null);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void The_teacher_map_is_recorded_for_each_evaluated_kd_wsd_epoch_and_for_no_other_method()
     {
         using var scope = DisposeScope.Enter();
@@ -228,6 +279,7 @@ public sealed class CaffeRecipeTests
         }
 
         using var student = new KdWsdMethod(Setup("kd-wsd-student", "0,0,1", ("distill", "false")));
+        Assert.That(student.EvaluateTeacher(data.Test, data.TestTransform, Options()), Is.Null);
         Assert.That(Trainer.Fit(student, data, Options()).Select(h => h.TeacherMap), Has.All.Null);
         using var srn = new SrnMethod(Setup("srn", "1,0,0,0"));
         Assert.That(Trainer.Fit(srn, data, Options()).Select(h => h.TeacherMap), Has.All.Null);

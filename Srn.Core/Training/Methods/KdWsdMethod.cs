@@ -58,7 +58,8 @@ public sealed class KdWsdMethod : TrainingMethod
     private readonly bool logitKd;
     private readonly double kdTemperature;
     private readonly bool clampedMeanWsddn;
-    private Evaluation? teacherCache;
+    private (IMultiLabelDataset Dataset, Vision.ITransform Transform, Evaluation Result)? teacherCache;
+    private IMultiLabelDataset? uncovered;
 
     /// <summary>Builds the teacher, the student and the three stages.</summary>
     /// <param name="setup">The setup.</param>
@@ -322,31 +323,44 @@ public sealed class KdWsdMethod : TrainingMethod
     /// <remarks>
     /// The teacher's image scores phi (<see cref="TeacherScores"/>, its own proposals) as logits <c>log(phi / (1 - phi))</c>
     /// (phi clamped to [1e-12, 1 - 1e-12] in float64), so the thresholded metrics cut at phi = 0.5. After the teacher
-    /// stage the teacher no longer changes, so its evaluation is kept until the next stage begins. With a proposals file
-    /// the teacher scores each image's proposals from it (the whole image for an image the file does not list). Null for
-    /// the student alone (<c>distill=false</c>).
+    /// stage the teacher no longer changes, so its evaluation of a dataset is kept until the next stage begins. With a
+    /// proposals file the teacher scores each image's proposals from it; null when the file does not list every image of
+    /// the dataset, and for the student alone (<c>distill=false</c>).
     /// </remarks>
     public override Evaluation? EvaluateTeacher(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
     {
-        if (!Distill)
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!Distill || ReferenceEquals(dataset, uncovered))
         {
             return null;
         }
 
-        if (teacherCache is { } cached && CurrentStage > 0)
+        if (teacherCache is { } cached && CurrentStage > 0 && ReferenceEquals(cached.Dataset, dataset) && ReferenceEquals(cached.Transform, transform))
         {
-            return cached;
+            return cached.Result;
         }
 
-        // Proposals from a file ride with their images (an image the file does not list gets the whole image).
+        // Proposals from a file ride with their images, so every image needs its row in the file.
         var scored = proposalsFromFile is null ? dataset : DatasetViews.WithBoxes(dataset, proposalsFromFile.Value);
-        var evaluation = Evaluation.RunWith(this, scored, transform, options, (batch, images) =>
+        Evaluation evaluation;
+        try
         {
-            using var scope = DisposeScope.Enter();
-            var phi = TeacherScores(images, batch).To(ScalarType.Float64).Clamp(1e-12, 1 - 1e-12);
-            return (phi / (1.0 - phi)).Log().MoveToOuterScope();
-        }, includeBoxes: proposalsFromFile is not null, cancellationToken: cancellationToken);
-        teacherCache = evaluation;
+            evaluation = Evaluation.RunWith(this, scored, transform, options, (batch, images) =>
+            {
+                using var scope = DisposeScope.Enter();
+                var phi = TeacherScores(images, batch).To(ScalarType.Float64).Clamp(1e-12, 1 - 1e-12);
+                return (phi / (1.0 - phi)).Log().MoveToOuterScope();
+            }, includeBoxes: proposalsFromFile is not null, cancellationToken: cancellationToken);
+        }
+        catch (InvalidDataException) when (proposalsFromFile is not null)
+        {
+            // The student's evaluation has just decoded these images, so what fails here is an image the proposals file
+            // does not list (a file for the training images only): the teacher is not scored on this data.
+            uncovered = dataset;
+            return null;
+        }
+
+        teacherCache = (dataset, transform, evaluation);
         return evaluation;
     }
 
