@@ -16,7 +16,8 @@ namespace Srn.Experiments;
 /// <c>srn eval --checkpoint C</c>: rebuilds the model of a <c>srn train</c> or sweep checkpoint and evaluates it on a test
 /// split with the run's evaluation transform. Without data options it uses the run's own test data (from its record), and
 /// then checks that the numbers equal the training log's last epoch. Writes <c>metrics.csv</c>, <c>per_class_ap.csv</c> and
-/// <c>scores.csv</c> to <c>--out</c> when given; for SRN on data with boxes it also reports attention pointing accuracy.
+/// <c>scores.csv</c> to <c>--out</c> when given; for KD-WSD it also reports the teacher's metrics; for SRN on data with
+/// boxes, attention pointing accuracy.
 /// </summary>
 /// <remarks>
 /// The test set's class columns must be the checkpoint's, in the same order; <c>--match-classes-by-name</c> maps columns
@@ -40,7 +41,7 @@ internal static class EvalCommand
         var byName = new Option<bool>("--match-classes-by-name") { Description = "Accept a test manifest whose class columns are the checkpoint's in another order, matching them by name." };
         var device = CheckpointOptions.Device();
         var outOption = new Option<string?>("--out") { Description = "Directory for metrics.csv, per_class_ap.csv and scores.csv." };
-        var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; attention pointing for SRN and teacher CorLoc for KD-WSD on data with boxes).")
+        var command = new Command("eval", "Evaluate a checkpoint on a test split (all metrics; the teacher's metrics for KD-WSD; attention pointing for SRN and teacher CorLoc for KD-WSD on data with boxes).")
         {
             checkpointOption, dataset, data, testManifest, imageRoot, testLimit, byName, precision, device, outOption,
         };
@@ -84,6 +85,13 @@ internal static class EvalCommand
                     var pointing = SrnAttentionPointing.Measure(srn.Network, split, transform, dev);
                     AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                         $"attention pointing: {pointing.Accuracy:F2}% of {pointing.Trials.Sum()} present labels (chance {pointing.Chance:F2}%)")));
+                }
+
+                if (method.EvaluateTeacher(split, transform, options, token) is { } teacher)
+                {
+                    var t = EpochMetrics.From(teacher.Metrics);
+                    AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"teacher (its image scores phi), {split.Count} images: mAP {t.Map:F2}  CF1 {t.CF1:F2}  OF1 {t.OF1:F2}  CF1@3 {t.CF1_3:F2}  OF1@3 {t.OF1_3:F2}")));
                 }
 
                 if (method is KdWsdMethod { Distill: true, TrainingBoxes: { } proposals } && hasBoxes && test.Manifest.Rows.Any(r => proposals[r.Image].Count == 0))

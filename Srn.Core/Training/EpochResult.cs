@@ -22,4 +22,10 @@ public sealed record EpochResult(int StageIndex, string Stage, int Epoch, double
     /// collation): the part of <see cref="TrainSeconds"/> the model sat idle. 0 in epochs recorded before it was measured.
     /// </summary>
     public double LoaderWaitSeconds { get; init; }
+
+    /// <summary>
+    /// The mAP (percent, voc12) of the method's teacher on the same evaluation (<see cref="TrainingMethod.EvaluateTeacher"/>,
+    /// KD-WSD); null for methods without a teacher, epochs that were not evaluated and epochs recorded before it was measured.
+    /// </summary>
+    public double? TeacherMap { get; init; }
 }

@@ -24,13 +24,29 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
     public static Evaluation Run(TrainingMethod method, IMultiLabelDataset dataset, ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
+        return RunWith(method, dataset, transform, options, (_, images) => method.Predict(images), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Runs another scoring function of a method over a dataset in the same way (eval mode, no grad, the run's precision) and computes the metrics.</summary>
+    /// <param name="method">The method (its model is put in eval mode for the pass).</param>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="transform">The evaluation transform.</param>
+    /// <param name="options">Device, batch size, workers, metric options (scores read as logits, as in <see cref="Run"/>).</param>
+    /// <param name="predict">Logits <c>[B, C]</c> of a batch (on the CPU) and its images (on the device), e.g. a teacher's.</param>
+    /// <param name="includeBoxes">Whether the batches carry the dataset's boxes (<see cref="DataLoaderOptions.IncludeBoxes"/>), e.g. proposals that ride with their images.</param>
+    /// <param name="cancellationToken">Stops early.</param>
+    /// <returns>Scores, targets and metrics.</returns>
+    public static Evaluation RunWith(TrainingMethod method, IMultiLabelDataset dataset, ITransform transform, TrainerOptions options, Func<Batch, Tensor, Tensor> predict, bool includeBoxes = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(predict);
         var classes = dataset.Classes.Count;
         var scores = new double[dataset.Count, classes];
         var targets = new double[dataset.Count, classes];
         var names = new string[dataset.Count];
-        var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers));
+        var loader = new DataLoader(dataset, transform, DataLoaderOptions.ForEvaluation(options.EvalBatchSize, options.Workers) with { IncludeBoxes = includeBoxes });
         MixedPrecision.Prepare(method.Model, options);
         var wasTraining = method.Model.Training;
         method.Model.Eval();
@@ -45,7 +61,7 @@ public sealed record Evaluation(double[,] Scores, double[,] Targets, IReadOnlyLi
                     Tensor predicted;
                     using (MixedPrecision.Enter(options))
                     {
-                        predicted = method.Predict(MixedPrecision.Layout(batch.Images.To(options.Device), options));
+                        predicted = predict(batch, MixedPrecision.Layout(batch.Images.To(options.Device), options));
                     }
 
                     var logits = predicted.To(ScalarType.Float64).Cpu();

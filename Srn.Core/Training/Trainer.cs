@@ -125,16 +125,18 @@ public static class Trainer
                 scheduler?.Step();
                 var last = s == stages.Count - 1 && e == stage.Epochs - 1;
                 Evaluation? evaluation = null;
+                double? teacherMap = null;
                 if (options.EvaluateEveryEpoch || last)
                 {
                     evaluation = Evaluation.Run(method, data.Test, data.TestTransform, options, cancellationToken);
+                    teacherMap = method.EvaluateTeacher(data.Test, data.TestTransform, options, cancellationToken)?.Metrics.Map is { } m && !double.IsNaN(m) ? m : null;
                 }
 
                 var result = new EpochResult(
                     s, stage.Name, epoch + 1, loss, epochClock.Elapsed.TotalSeconds, images / Math.Max(trainSeconds, 1e-9), method.PredictionHead,
                     evaluation is null ? null : EpochMetrics.From(evaluation.Metrics), evaluation?.Metrics)
                 {
-                    TrainSeconds = trainSeconds, LoaderWaitSeconds = wait,
+                    TrainSeconds = trainSeconds, LoaderWaitSeconds = wait, TeacherMap = teacherMap,
                 };
                 history.Add(result);
                 epochsRun++;

@@ -1,6 +1,7 @@
 using Srn.Data;
 using Srn.Torch;
 using Srn.Torch.NN;
+using Srn.Vision;
 
 namespace Srn.Training;
 
@@ -51,6 +52,18 @@ public abstract class TrainingMethod : IDisposable
     /// <param name="images">Images <c>[B, 3, H, W]</c>.</param>
     /// <returns>Logits.</returns>
     public abstract Tensor Predict(Tensor images);
+
+    /// <summary>
+    /// Evaluates the method's teacher, for methods that distil one (KD-WSD): the trainer records its mAP next to each
+    /// evaluated epoch's (<see cref="EpochResult.TeacherMap"/>), and <c>srn eval</c> prints it. Called in the same way
+    /// as <see cref="Evaluation.Run"/>.
+    /// </summary>
+    /// <param name="dataset">The evaluation dataset.</param>
+    /// <param name="transform">The evaluation transform.</param>
+    /// <param name="options">Device, batch size, workers, metric options.</param>
+    /// <param name="cancellationToken">Stops early.</param>
+    /// <returns>The teacher's scores and metrics; null (this default) for a method without a teacher.</returns>
+    public virtual Evaluation? EvaluateTeacher(IMultiLabelDataset dataset, ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default) => null;
 
     /// <summary>Called by the trainer when a stage begins (and when a checkpoint restores one).</summary>
     /// <param name="stage">The stage's index.</param>

@@ -34,4 +34,15 @@ public sealed class AssumeNegative : IMultiLabelLoss
         var elementwise = Functional.BinaryCrossEntropyWithLogits(logits, targets.Clamp(0.0, 1.0), reduction: Reduction.None);
         return (elementwise.Sum() / count).MoveToOuterScope();
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Every entry counts: <c>sum BCEWithLogits(s, y) / B</c>, that is <see cref="Compute"/> times C.</remarks>
+    public Tensor ComputeSumPerImage(Tensor logits, Tensor targets)
+    {
+        LossShapes.Check(Name, logits, targets);
+        logits = LossShapes.FullPrecision(logits);
+        using var scope = DisposeScope.Enter();
+        var elementwise = Functional.BinaryCrossEntropyWithLogits(logits, targets.Clamp(0.0, 1.0), reduction: Reduction.None);
+        return (elementwise.Sum() / (double)Math.Max(logits.Shape[0], 1)).MoveToOuterScope();
+    }
 }

@@ -96,7 +96,13 @@ public sealed class AsymmetricLoss : IMultiLabelLoss
     public string Name => "asl";
 
     /// <inheritdoc/>
-    public Tensor Compute(Tensor logits, Tensor targets)
+    public Tensor Compute(Tensor logits, Tensor targets) => Reduce(logits, targets, perImage: false);
+
+    /// <inheritdoc/>
+    /// <remarks>The sum over the known entries divided by B, whatever <see cref="Reduction"/> says.</remarks>
+    public Tensor ComputeSumPerImage(Tensor logits, Tensor targets) => Reduce(logits, targets, perImage: true);
+
+    private Tensor Reduce(Tensor logits, Tensor targets, bool perImage)
     {
         LossShapes.Check(Name, logits, targets);
         logits = LossShapes.FullPrecision(logits);
@@ -121,7 +127,8 @@ public sealed class AsymmetricLoss : IMultiLabelLoss
         }
 
         var total = -(loss * known).Sum();
-        var result = Reduction == Reduction.Sum ? total : total / known.Sum().Clamp(min: 1.0);
+        var result = perImage ? total / (double)Math.Max(logits.Shape[0], 1)
+            : Reduction == Reduction.Sum ? total : total / known.Sum().Clamp(min: 1.0);
         return result.MoveToOuterScope();
     }
 

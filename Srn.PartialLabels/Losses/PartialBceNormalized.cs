@@ -73,4 +73,12 @@ public sealed class PartialBceNormalized : IMultiLabelLoss
         var perImage = elementwise.Sum(1) * g / Math.Max(classes, 1);
         return (perImage.Sum() / Math.Max(batch, 1)).MoveToOuterScope();
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Each image's weighted sum without the division by C: <c>(1 / B) sum_i g(p_i) sum_c l_ic</c>, that is <see cref="Compute"/> times C.</remarks>
+    public Tensor ComputeSumPerImage(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        return (Compute(logits, targets) * (double)Math.Max(logits.Shape[1], 1)).MoveToOuterScope();
+    }
 }

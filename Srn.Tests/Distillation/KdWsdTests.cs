@@ -68,19 +68,25 @@ public sealed class KdWsdTests
     }
 
     [Test]
-    public void Wsddn_loss_is_the_clamped_bce_and_ignores_unknown_labels()
+    public void Wsddn_loss_sums_over_known_labels_per_image_or_averages_the_clamped_bce_and_ignores_unknown_labels()
     {
         using var scope = DisposeScope.Enter();
         using var targets = Tensor.FromArray(new double[,] { { 1, -1, 0 }, { 0, 1, 0 } });
         using var a = Tensor.FromArray(new double[,] { { 0.7, 0.2, 0.9 }, { 0.5, 1.0, 0.1 } });
         using var b = Tensor.FromArray(new double[,] { { 0.7, 0.2, 0.01 }, { 0.99, 1.0, 0.6 } });
+
+        // The reference: -log max(p, 1e-4) = 0 at p = 1; summed over the 3 known entries, divided by the 2 images.
         var la = WsddnLoss.Compute(a, targets).Item<double>();
-        var lb = WsddnLoss.Compute(b, targets).Item<double>();
-        var expected = (-Math.Log(0.7) - Math.Log(0.8) - Math.Log(1 - 1e-4)) / 3;
-        Assert.That(la, Is.EqualTo(expected).Within(1e-12));
-        Assert.That(lb, Is.EqualTo(la), "scores of unknown labels must not matter");
+        Assert.That(la, Is.EqualTo((-Math.Log(0.7) - Math.Log(0.8)) / 2).Within(1e-12));
+        Assert.That(WsddnLoss.Compute(b, targets).Item<double>(), Is.EqualTo(la), "scores of unknown labels must not matter");
+
+        // The clamped mean: p = 1 is clamped to 1 - 1e-4; averaged over the 3 known entries.
+        var ma = WsddnLoss.ClampedMean(a, targets).Item<double>();
+        Assert.That(ma, Is.EqualTo((-Math.Log(0.7) - Math.Log(0.8) - Math.Log(1 - 1e-4)) / 3).Within(1e-12));
+        Assert.That(WsddnLoss.ClampedMean(b, targets).Item<double>(), Is.EqualTo(ma), "scores of unknown labels must not matter");
         using var none = Tensor.Zeros([2, 3], ScalarType.Float64);
         Assert.That(WsddnLoss.Compute(a, none).Item<double>(), Is.Zero);
+        Assert.That(WsddnLoss.ClampedMean(a, none).Item<double>(), Is.Zero);
     }
 
     [Test]

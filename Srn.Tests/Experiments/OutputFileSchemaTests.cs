@@ -94,6 +94,35 @@ public sealed class OutputFileSchemaTests
     }
 
     [Test]
+    public void Epochs_csv_has_a_teacher_map_column_last_filled_only_for_a_method_with_a_teacher_and_docs_list_every_column()
+    {
+        var epochs = Path.Combine(dir, "epochs.csv");
+        var metrics = new EpochMetrics(50, 49, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, []);
+        EpochLog.WriteCsv(epochs,
+        [
+            new EpochResult(0, "main", 1, 0.5, 2, 3, "logits", metrics),
+            new EpochResult(0, "teacher", 1, 0.5, 2, 3, "student", metrics) { TeacherMap = 41.25 },
+            new EpochResult(1, "feature", 2, 0.5, 2, 3, "student", null) { TeacherMap = double.NaN },
+        ]);
+        var lines = File.ReadAllLines(epochs).Select(l => l.Split(',')).ToArray();
+        Assert.That(lines[0][^1], Is.EqualTo("teacher_map"));
+        Assert.That(lines.Skip(1).Select(c => c.Length), Has.All.EqualTo(lines[0].Length));
+        Assert.That(lines.Skip(1).Select(c => c[^1]), Is.EqualTo(new[] { string.Empty, "41.2500", string.Empty }), "empty without a teacher or a number");
+        Assert.That(EpochLog.Line(new EpochResult(0, "teacher", 1, 0.5, 2, 3, "student", metrics) { TeacherMap = 41.25 }, 7), Does.EndWith("teacher mAP 41.25"));
+        Assert.That(EpochLog.Line(new EpochResult(0, "main", 1, 0.5, 2, 3, "logits", metrics), 7), Does.Not.Contain("teacher"));
+
+        // docs/experiments.md states the header exactly.
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Srn.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new DirectoryNotFoundException("Srn.sln not found above the test binaries.");
+        }
+
+        var docs = File.ReadAllText(Path.Combine(root, "docs", "experiments.md"));
+        Assert.That(docs, Does.Contain($"(and `srn train --out DIR`): `{EpochLog.CsvHeader}`"));
+    }
+
+    [Test]
     public void Old_summary_files_with_avg_rows_still_give_their_baseline_to_merge()
     {
         var shard = Path.Combine(dir, "shard");

@@ -38,4 +38,20 @@ public sealed class PartialBce : IMultiLabelLoss
         var count = known.Sum().Clamp(min: 1.0);
         return ((elementwise * known).Sum() / count).MoveToOuterScope();
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>sum of l over the known entries / B</c>: Caffe's <c>SigmoidCrossEntropyLoss</c> (<c>loss / num</c>, num the
+    /// batch size) restricted to the known entries; the same as
+    /// <c>F.binary_cross_entropy_with_logits(s[m], t[m].clamp(0), reduction="sum") / B</c>.
+    /// </remarks>
+    public Tensor ComputeSumPerImage(Tensor logits, Tensor targets)
+    {
+        LossShapes.Check(Name, logits, targets);
+        logits = LossShapes.FullPrecision(logits);
+        using var scope = DisposeScope.Enter();
+        var known = targets.Ne(0.0).To(logits.DType);
+        var elementwise = Functional.BinaryCrossEntropyWithLogits(logits, targets.Clamp(0.0, 1.0), reduction: Reduction.None);
+        return ((elementwise * known).Sum() / (double)Math.Max(logits.Size(0), 1)).MoveToOuterScope();
+    }
 }

@@ -11,7 +11,7 @@ namespace Srn.Training.Methods;
 /// KD-WSD (Liu et al. 2018; docs/kd-wsd.md): a WSDDN teacher trained from image-level labels, then a
 /// plain ResNet student distilled from it in three stages:
 /// <list type="number">
-/// <item><c>teacher</c>: WSDDN's masked, clamped BCE on phi; the student idle and frozen;</item>
+/// <item><c>teacher</c>: WSDDN's masked cross-entropy on phi (<see cref="WsddnLoss"/>); the student idle and frozen;</item>
 /// <item><c>feature</c>: the student's fc7' RoI features matched to the teacher's fc7,
 /// <c>sum ||f_s - f_t||^2 / (2 N R)</c>; the teacher frozen (eval mode, no gradient, in no group);</item>
 /// <item><c>predict</c>: <c>L(z, y) + BCE(s * z, p_T)</c> with <c>p_T = sum_r softmax_k(2 x_c) softmax_r(2 x_d)</c>, z the
@@ -33,11 +33,20 @@ namespace Srn.Training.Methods;
 /// edge-density objectness, <see cref="SlidingWindowProposals"/>). <see cref="MethodSetup.ProposalsFile"/> replaces both with
 /// the file's proposals (<see cref="FileProposals"/>; <c>srn train --proposals FILE</c>). Any registry backbone works
 /// (<see cref="Backbones.CreateAny"/>; VGG16 is the paper's).
+/// <para>
+/// The reference's recipe (Yochengliu/MLIC-KD-WSD, Caffe), each an option whose default is the reference's:
+/// <c>wsddn_loss</c> (<c>reference</c>: the Caffe <c>CrossEntropyLoss</c> layer, <see cref="WsddnLoss.Compute"/>;
+/// <c>clamped-mean</c>: <see cref="WsddnLoss.ClampedMean"/>); <c>loss_norm</c> (<c>batch</c>: the prediction stage's
+/// terms summed over their entries and divided by the batch size, as <c>SigmoidCrossEntropyLoss</c> does, the
+/// ground-truth term over the known entries only; <c>mean</c>: averaged; <see cref="LossNormalization"/>);
+/// <c>lr_mult</c> (<c>reference</c>: the prototxts' per-layer multipliers, <see cref="CaffeGroups"/>; <c>none</c>: one
+/// learning rate and weight decay for every parameter but s).
+/// </para>
 /// </remarks>
 public sealed class KdWsdMethod : TrainingMethod
 {
     private static readonly string[] OptionNames =
-        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill", "teacher", "proposal_source"];
+        [.. StageRecipe.OptionNames, "loss", "stage_epochs", "proposals", "hidden", "roi", "teacher_temperature", "scale_init", "kd_loss", "kd_temperature", "distill", "teacher", "proposal_source", "wsddn_loss", LossNormalizations.OptionName, "lr_mult"];
 
     private readonly KdWsdModel model;
     private readonly IMultiLabelLoss loss;
@@ -48,6 +57,9 @@ public sealed class KdWsdMethod : TrainingMethod
     private readonly double teacherTemperature;
     private readonly bool logitKd;
     private readonly double kdTemperature;
+    private readonly bool clampedMeanWsddn;
+    private (IMultiLabelDataset Dataset, Vision.ITransform Transform, Evaluation Result)? teacherCache;
+    private IMultiLabelDataset? uncovered;
 
     /// <summary>Builds the teacher, the student and the three stages.</summary>
     /// <param name="setup">The setup.</param>
@@ -94,6 +106,19 @@ public sealed class KdWsdMethod : TrainingMethod
             "LOGIT" => true,
             _ => throw new ArgumentException($"Method '{setup.Method}': kd_loss '{kd}' is not one of wsd, logit."),
         };
+        clampedMeanWsddn = (setup.Options.TryGetValue("wsddn_loss", out var wl) ? wl.Trim().ToUpperInvariant() : "REFERENCE") switch
+        {
+            "REFERENCE" => false,
+            "CLAMPED-MEAN" => true,
+            _ => throw new ArgumentException($"Method '{setup.Method}': wsddn_loss '{wl}' is not one of reference, clamped-mean."),
+        };
+        Normalization = LossNormalizations.Read(setup, LossNormalization.Batch);
+        LrMultipliers = (setup.Options.TryGetValue("lr_mult", out var lm) ? lm.Trim().ToUpperInvariant() : "REFERENCE") switch
+        {
+            "REFERENCE" => true,
+            "NONE" => false,
+            _ => throw new ArgumentException($"Method '{setup.Method}': lr_mult '{lm}' is not one of reference, none."),
+        };
         if (!(teacherTemperature > 0) || !(kdTemperature > 0))
         {
             throw new ArgumentException($"Method '{setup.Method}': temperatures must be positive.");
@@ -125,16 +150,28 @@ public sealed class KdWsdMethod : TrainingMethod
             TeacherFile.Load(teacherPath, teacher, TeacherIdentity);
         }
 
-        var recipe = StageRecipe.From(setup, defaultLr: 0.05);
-        var teacherParameters = teacher.NamedParameters().Where(p => !p.Name.StartsWith("backbone." + teacher.Backbone.HeadPrefix, StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
-        StageGroup[] predictGroups = Distill && !logitKd
-            ? [new StageGroup([.. student.UsedParameters()]), new StageGroup([model.Scale], WeightDecay: 0)]
+        // The reference publishes no solver (learning rate, schedule). On FashionScenes (10 classes) the summed losses of
+        // loss_norm=batch take steps about C times those of the mean, so the default learning rate is the mean's 0.05 / 10:
+        // with lr_mult=none the step per image is then the one the mean had (docs/kd-wsd.md, "The reference's recipe").
+        var recipe = StageRecipe.From(setup, defaultLr: Normalization == LossNormalization.Batch ? 0.005 : 0.05);
+        var teacherHead = "backbone." + teacher.Backbone.HeadPrefix;
+        var studentHead = "backbone." + student.Backbone.HeadPrefix;
+        var wd = recipe.Optimizer.WeightDecay;
+        var scaleGroup = new StageGroup([model.Scale], LrScale: LrMultipliers ? 10 : 1, WeightDecay: 0);
+        StageGroup[] teacherGroups = LrMultipliers
+            ? CaffeGroups(teacher, name => !name.StartsWith(teacherHead, StringComparison.Ordinal), ["x_c", "x_d"], wd)
+            : [new StageGroup([.. teacher.NamedParameters().Where(p => !p.Name.StartsWith(teacherHead, StringComparison.Ordinal)).Select(p => p.Parameter)])];
+        StageGroup[] featureGroups = LrMultipliers
+            ? CaffeGroups(student, name => !name.StartsWith(studentHead, StringComparison.Ordinal) && !name.StartsWith("classifier.", StringComparison.Ordinal), [], wd)
+            : [new StageGroup([.. student.FeatureParameters()])];
+        StageGroup[] predictGroups = LrMultipliers
+            ? CaffeGroups(student, name => !name.StartsWith(studentHead, StringComparison.Ordinal), ["classifier"], wd)
             : [new StageGroup([.. student.UsedParameters()])];
         stages =
         [
-            recipe.Stage("teacher", epochs[0], [new StageGroup(teacherParameters)], [student]),
-            recipe.Stage("feature", epochs[1], [new StageGroup([.. student.FeatureParameters()])], [teacher]),
-            recipe.Stage("predict", epochs[2], predictGroups, [teacher]),
+            recipe.Stage("teacher", epochs[0], teacherGroups, [student]),
+            recipe.Stage("feature", epochs[1], featureGroups, [teacher]),
+            recipe.Stage("predict", epochs[2], Distill && !logitKd ? [.. predictGroups, scaleGroup] : predictGroups, [teacher]),
         ];
     }
 
@@ -159,6 +196,12 @@ public sealed class KdWsdMethod : TrainingMethod
 
     /// <summary>Whether the student learns from the teacher (false: the student alone, the comparison baseline).</summary>
     public bool Distill { get; }
+
+    /// <summary>How the prediction stage's terms are normalised (option <c>loss_norm</c>; <see cref="LossNormalization.Batch"/> by default, the reference's).</summary>
+    public LossNormalization Normalization { get; }
+
+    /// <summary>Whether the stages use the reference's per-layer learning-rate and weight-decay multipliers (option <c>lr_mult</c>, <see cref="CaffeGroups"/>).</summary>
+    public bool LrMultipliers { get; }
 
     /// <inheritdoc/>
     public override IReadOnlyList<TrainingStage> Stages => stages;
@@ -210,6 +253,115 @@ public sealed class KdWsdMethod : TrainingMethod
 
         var teacher = Math.Max(1, (int)Math.Round((setup.Epochs - k) / 2.0, MidpointRounding.AwayFromZero));
         return [teacher, k, setup.Epochs - k - teacher];
+    }
+
+    /// <summary>
+    /// Parameter groups with the reference's per-layer multipliers (Caffe's <c>lr_mult</c> / <c>decay_mult</c>):
+    /// <list type="table">
+    /// <item><term>weights of the layers new to the net (<paramref name="newLayers"/>)</term><description>lr x10, weight decay x10</description></item>
+    /// <item><term>biases of the new layers</term><description>lr x20, weight decay 0</description></item>
+    /// <item><term>biases of the other convolutions and fully connected layers (a VGG's convolutions, fc6, fc7)</term><description>lr x2, weight decay 0</description></item>
+    /// <item><term>everything else: their weights, batch-norm parameters</term><description>lr x1, the stage's weight decay</description></item>
+    /// </list>
+    /// </summary>
+    /// <param name="module">The module whose parameters are grouped (a teacher or a student).</param>
+    /// <param name="trains">Which parameters (by dotted name in <paramref name="module"/>, e.g. <c>fc6.bias</c>) the stage trains.</param>
+    /// <param name="newLayers">Names of the new layers (a child of <paramref name="module"/>, e.g. <c>x_c</c>) at lr x10 / x20.</param>
+    /// <param name="weightDecay">The stage's weight decay (x10 for the new weights).</param>
+    /// <returns>The groups, in that order (empty ones left out), each trained parameter in exactly one, in the module's order.</returns>
+    /// <remarks>
+    /// From Yochengliu/MLIC-KD-WSD: <c>wsddn/wsddn_train.prototxt</c> (teacher: conv1_1 ... fc7 at lr_mult 1 / decay_mult
+    /// 1, biases 2 / 0; fc8_c and fc8_d, our <c>x_c</c> and <c>x_d</c>, at 10 / 10, biases 20 / 0),
+    /// <c>kd/train_stage1.prototxt</c> (feature stage: the student's conv1_1 ... fc7 at 1 / 1, biases 2 / 0) and
+    /// <c>kd/train_stage2.prototxt</c> (prediction stage: the same, and fc8_mscoco, our <c>classifier</c>, at 10 / 10,
+    /// biases 20 / 0; the scale fc8_mscoco_soft, our s, at 10 / 0, a group of its own in the stage). The reference's
+    /// backbones are VGG16s, whose convolutions have biases (2 / 0), as with <c>--backbone vgg16</c> here; a ResNet's
+    /// convolutions have none, and its batch-norm parameters, which VGG16 lacks, stay at 1 with the stage's weight decay,
+    /// as in the <c>lr_mult=none</c> recipe.
+    /// </remarks>
+    public static StageGroup[] CaffeGroups(Module module, Func<string, bool> trains, IReadOnlyCollection<string> newLayers, double weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(trains);
+        ArgumentNullException.ThrowIfNull(newLayers);
+
+        // The biases of the layers a prototxt has (Convolution, InnerProduct), told apart from batch norm's by their owner.
+        var layerBiases = module.Modules().Where(m => m is Conv2d or Linear)
+            .SelectMany(m => m.NamedParameters(recurse: false).Where(p => p.Name == "bias").Select(p => (object)p.Parameter))
+            .ToHashSet(ReferenceEqualityComparer.Instance);
+        var (baseline, biases, newWeights, newBiases) = (new List<Tensor>(), new List<Tensor>(), new List<Tensor>(), new List<Tensor>());
+        foreach (var (name, parameter) in module.NamedParameters().Where(p => trains(p.Name)))
+        {
+            var layer = name[..Math.Max(name.IndexOf('.', StringComparison.Ordinal), 0)];
+            var bias = layerBiases.Contains(parameter);
+            var list = newLayers.Contains(layer) ? (bias ? newBiases : newWeights)
+                : bias ? biases
+                : baseline;
+            list.Add(parameter);
+        }
+
+        return
+        [
+            .. new[]
+            {
+                new StageGroup(baseline),
+                new StageGroup(biases, LrScale: 2, WeightDecay: 0),
+                new StageGroup(newWeights, LrScale: 10, WeightDecay: 10 * weightDecay),
+                new StageGroup(newBiases, LrScale: 20, WeightDecay: 0),
+            }.Where(g => g.Parameters.Count > 0),
+        ];
+    }
+
+    /// <inheritdoc/>
+    public override void EnterStage(int stage)
+    {
+        base.EnterStage(stage);
+        teacherCache = null;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The teacher's image scores phi (<see cref="TeacherScores"/>, its own proposals) as logits <c>log(phi / (1 - phi))</c>
+    /// (phi clamped to [1e-12, 1 - 1e-12] in float64), so the thresholded metrics cut at phi = 0.5. After the teacher
+    /// stage the teacher no longer changes, so its evaluation of a dataset is kept until the next stage begins. With a
+    /// proposals file the teacher scores each image's proposals from it; null when the file does not list every image of
+    /// the dataset, and for the student alone (<c>distill=false</c>).
+    /// </remarks>
+    public override Evaluation? EvaluateTeacher(IMultiLabelDataset dataset, Vision.ITransform transform, TrainerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!Distill || ReferenceEquals(dataset, uncovered))
+        {
+            return null;
+        }
+
+        if (teacherCache is { } cached && CurrentStage > 0 && ReferenceEquals(cached.Dataset, dataset) && ReferenceEquals(cached.Transform, transform))
+        {
+            return cached.Result;
+        }
+
+        // Proposals from a file ride with their images, so every image needs its row in the file.
+        var scored = proposalsFromFile is null ? dataset : DatasetViews.WithBoxes(dataset, proposalsFromFile.Value);
+        Evaluation evaluation;
+        try
+        {
+            evaluation = Evaluation.RunWith(this, scored, transform, options, (batch, images) =>
+            {
+                using var scope = DisposeScope.Enter();
+                var phi = TeacherScores(images, batch).To(ScalarType.Float64).Clamp(1e-12, 1 - 1e-12);
+                return (phi / (1.0 - phi)).Log().MoveToOuterScope();
+            }, includeBoxes: proposalsFromFile is not null, cancellationToken: cancellationToken);
+        }
+        catch (InvalidDataException) when (proposalsFromFile is not null)
+        {
+            // The student's evaluation has just decoded these images, so what fails here is an image the proposals file
+            // does not list (a file for the training images only): the teacher is not scored on this data.
+            uncovered = dataset;
+            return null;
+        }
+
+        teacherCache = (dataset, transform, evaluation);
+        return evaluation;
     }
 
     /// <inheritdoc/>
@@ -362,7 +514,8 @@ public sealed class KdWsdMethod : TrainingMethod
     private Tensor TeacherLoss(Batch? batch, Tensor images, Tensor targets)
     {
         using var output = model.Teacher.Forward(images, Proposals(batch, images));
-        return WsddnLoss.Compute(WsddnTeacher.ImageScores(output.Xc, output.Xd), targets);
+        var phi = WsddnTeacher.ImageScores(output.Xc, output.Xd);
+        return clampedMeanWsddn ? WsddnLoss.ClampedMean(phi, targets) : WsddnLoss.Compute(phi, targets);
     }
 
     private Tensor FeatureLoss(Batch? batch, Tensor images)
@@ -384,7 +537,7 @@ public sealed class KdWsdMethod : TrainingMethod
     private Tensor PredictionLoss(Batch? batch, Tensor images, Tensor targets)
     {
         var logits = model.Student.Forward(images);
-        var groundTruth = loss.Compute(logits, targets);
+        var groundTruth = loss.Compute(logits, targets, Normalization);
         if (!Distill)
         {
             return groundTruth;
@@ -403,10 +556,15 @@ public sealed class KdWsdMethod : TrainingMethod
             var phi = WsddnTeacher.ImageScores(xc, xd).Clamp(WsddnLoss.Epsilon, 1 - WsddnLoss.Epsilon);
             var teacherLogits = (phi / (1.0 - phi)).Log();
             var soft = (teacherLogits / kdTemperature).Sigmoid();
-            return groundTruth + (kdTemperature * kdTemperature * Functional.BinaryCrossEntropyWithLogits(logits / kdTemperature, soft));
+            var kd = Functional.BinaryCrossEntropyWithLogits(logits / kdTemperature, soft, reduction: Reduction.None);
+            return groundTruth + (kdTemperature * kdTemperature * LossNormalizations.Reduce(kd, Normalization));
         }
 
+        // Every entry has a teacher target, known label or not: with loss_norm=batch this term is summed over all C classes
+        // while the ground-truth term sums over the known ones only (the reference's two SigmoidCrossEntropyLoss layers,
+        // both / N), so with a share p of known labels the ground truth weighs about p times what it does with mean.
         var target = WsddnTeacher.ImageScores(xc, xd, teacherTemperature);
-        return groundTruth + Functional.BinaryCrossEntropyWithLogits(logits * model.Scale, target);
+        var distill = Functional.BinaryCrossEntropyWithLogits(logits * model.Scale, target, reduction: Reduction.None);
+        return groundTruth + LossNormalizations.Reduce(distill, Normalization);
     }
 }

@@ -23,7 +23,9 @@ namespace Srn.Training.Methods;
 /// epoch budget E splits as E - 3k, k, k, k with k = max(1, round(E / 10))), <c>branch_lr</c> (Adam's learning rate in
 /// stages 2 and 3, 1e-3), <c>alpha</c> (0.5), <c>learn_alpha</c>
 /// (false), <c>batch_norm</c> (false: the paper's branches), <c>attention_width</c> and <c>regularizer_width</c> (512, or
-/// 128 for resnet-small).
+/// 128 for resnet-small), <c>loss_norm</c> (<c>batch</c>: every stage's loss summed over the known labels and divided by
+/// the batch size, as the Caffe reference's <c>SigmoidCrossEntropyLoss</c> does; <c>mean</c>: averaged over the known
+/// labels, C times smaller with full labels; see <see cref="LossNormalization"/>).
 /// </remarks>
 public sealed class SrnMethod : TrainingMethod
 {
@@ -39,9 +41,10 @@ public sealed class SrnMethod : TrainingMethod
     public SrnMethod(MethodSetup setup, IMultiLabelLoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        setup.CheckOptions([.. StageRecipe.OptionNames, "loss", "stage_epochs", "alpha", "learn_alpha", "batch_norm", "attention_width", "regularizer_width", "branch_lr"]);
+        setup.CheckOptions([.. StageRecipe.OptionNames, "loss", "stage_epochs", "alpha", "learn_alpha", "batch_norm", "attention_width", "regularizer_width", "branch_lr", LossNormalizations.OptionName]);
         Setup = setup;
         this.loss = loss ?? PartialBce.Instance;
+        Normalization = LossNormalizations.Read(setup, LossNormalization.Batch);
         var defaults = SrnOptions.For(setup.Backbone);
         var options = new SrnOptions
         {
@@ -89,6 +92,9 @@ public sealed class SrnMethod : TrainingMethod
     /// <inheritdoc/>
     public override IReadOnlyList<TrainingStage> Stages => stages;
 
+    /// <summary>How every stage's loss is normalised (option <c>loss_norm</c>; <see cref="LossNormalization.Batch"/> by default, the Caffe reference's).</summary>
+    public LossNormalization Normalization { get; }
+
     /// <inheritdoc/>
     public override string PredictionHead => Heads[CurrentStage];
 
@@ -124,7 +130,22 @@ public sealed class SrnMethod : TrainingMethod
     public override Tensor TrainingLoss(TrainingContext context, Batch batch, Tensor images, Tensor targets, int batchIndex)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return loss.Compute(Head(images, context.StageIndex), targets);
+        return StageLoss(context.StageIndex, images, targets);
+    }
+
+    /// <summary>The training loss of a stage for one batch (what <see cref="TrainingLoss"/> computes): the stage's head scored by the loss with <see cref="Normalization"/>.</summary>
+    /// <param name="stage">0 cls, 1 att, 2 sr, 3 all.</param>
+    /// <param name="images">Images <c>[N, 3, H, W]</c> on the model's device.</param>
+    /// <param name="targets">Targets <c>[N, C]</c> in 1 / -1 / 0.</param>
+    /// <returns>A 0-d loss.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">For a stage outside 0..3.</exception>
+    public Tensor StageLoss(int stage, Tensor images, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfNegative(stage);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stage, 3);
+        using var scope = DisposeScope.Enter();
+        return loss.Compute(Head(images, stage), targets, Normalization).MoveToOuterScope();
     }
 
     /// <inheritdoc/>
