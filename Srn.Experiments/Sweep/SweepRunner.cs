@@ -175,7 +175,9 @@ internal sealed class SweepRunner(SweepConfig config, string outDir, bool resume
     private void RunParallel(ProgressContext ctx, ProgressTask sweepTask, ResultsStore store, SweepJob[] pending, Dictionary<SweepJob, RunRecord> records, int parallel, CancellationToken token)
     {
         var args = arguments ?? throw new InvalidOperationException("a parallel sweep needs its command line");
-        var queue = new Queue<SweepJob>(pending);
+        // The baseline's runs (usually the cheapest: a plain ResNet) go last, so the processes run out of work together
+        // instead of one training the last long run alone; the files are put in job order at the end either way.
+        var queue = new Queue<SweepJob>(pending.OrderBy(j => j.Method == config.Baseline ? 1 : 0));
         var workers = Enumerable.Range(0, parallel).Select(_ => RunWorkerProcess.Start(args, ChildThreads)).ToArray();
         var busy = new Dictionary<Task<string>, (RunWorkerProcess Worker, ProgressTask Task, Stopwatch Clock, string RunId)>();
         try
