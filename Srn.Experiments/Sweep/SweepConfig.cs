@@ -44,7 +44,7 @@ internal sealed record SweepConfig
 
     /// <summary>
     /// The default sweep's shared settings, the preset <c>quick</c>: <c>srn train</c>'s defaults with 6 epochs on the first
-    /// 1600 training and 1000 test scenes, which fits in about 15 minutes on a 2-core CPU.
+    /// 1600 training and 1000 test scenes, which fits in about 7 minutes on a 2-core CPU (two runs at a time).
     /// </summary>
     public static RunConfiguration Quick => new() { Epochs = 6, TrainLimit = 1600, TestLimit = 1000 };
 
