@@ -26,6 +26,28 @@ public static class MethodCatalog
             ["kd-wsd-student"] = ("KD-WSD's student (ResNet with fc6/fc7 head) trained alone, without the teacher: the KD-WSD comparison", s => new KdWsdMethod(s, Loss(s), distillByDefault: false)),
         };
 
+    /// <summary>
+    /// The version of each method's built-in recipe: the option defaults and training code that change its results
+    /// without being a run setting. It is part of every run's identity (<see cref="Runs.RunIdentity"/>), so a checkpoint made
+    /// under other defaults is never resumed or evaluated as this run. Bump a method's version with every such change and
+    /// say what changed in docs/methods.md. Version 1 is the recipes of 2026-12-08 (SRN's and KD-WSD's Caffe loss
+    /// normalisation, KD-WSD's lr multipliers and WSDDN loss, SARB's scikit-learn k-means, SST and HST).
+    /// </summary>
+    private static readonly Dictionary<string, int> RecipeVersions = new(StringComparer.Ordinal)
+    {
+        ["partial-bce"] = 1, ["resnet"] = 1, ["srn"] = 1, ["ssgrl"] = 1, ["sarb"] = 1, ["dsrb"] = 1, ["sst"] = 1, ["hst"] = 1,
+        ["kd-wsd"] = 1, ["kd-wsd-student"] = 1,
+    };
+
+    /// <summary>The recipe version of a method (see <see cref="RecipeVersions"/>), as the run identity records it.</summary>
+    /// <param name="name">Method name.</param>
+    /// <returns>The version, e.g. "1".</returns>
+    /// <exception cref="ArgumentException">For an unknown method.</exception>
+    public static string RecipeVersion(string name) =>
+        RecipeVersions.TryGetValue(name ?? string.Empty, out var v)
+            ? v.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"Unknown method '{name}'. Methods: {string.Join(", ", Methods.Keys)}.");
+
     /// <summary>The method names.</summary>
     public static IReadOnlyCollection<string> Names => Methods.Keys;
 

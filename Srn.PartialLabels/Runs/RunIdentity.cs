@@ -29,6 +29,9 @@ public sealed record RunIdentity(IReadOnlyList<KeyValuePair<string, string>> Set
         var pairs = RunSettings.Describe(resolved, resultAffectingOnly: true)
             .Select(p => KeyValuePair.Create(p.Key, p.Key is "backbone_weights" or "proposals" && p.Value is { } path ? "sha256:" + FileSha256(path) : p.Value ?? ""))
             .ToList();
+        // The method's own defaults are not settings: their version stands for them, so a run made under other defaults
+        // (an older srn) is another run, and --resume or eval says so instead of continuing under the new ones.
+        pairs.Add(KeyValuePair.Create("recipe", Methods.MethodCatalog.RecipeVersion(configuration.Method)));
         pairs.Add(KeyValuePair.Create("data", dataFingerprint));
         return new RunIdentity(pairs);
     }

@@ -11,6 +11,25 @@ namespace Srn.Tests.Experiments;
 public sealed class RunIdentityTests
 {
     [Test]
+    public void Every_method_has_a_recipe_version_in_its_identity()
+    {
+        foreach (var method in Srn.PartialLabels.Methods.MethodCatalog.Names)
+        {
+            var identity = RunIdentity.Of(new RunConfiguration { Method = method }, "fp");
+            Assert.That(identity.Settings.Single(p => p.Key == "recipe").Value, Is.EqualTo(Srn.PartialLabels.Methods.MethodCatalog.RecipeVersion(method)), method);
+        }
+    }
+
+    [Test]
+    public void A_run_of_another_recipe_version_is_another_run_and_the_difference_is_named()
+    {
+        var now = RunIdentity.Of(new RunConfiguration { Method = "srn" }, "fp");
+        var older = new RunIdentity([.. now.Settings.Where(p => p.Key != "recipe")]);
+        Assert.That(older.Hash, Is.Not.EqualTo(now.Hash));
+        Assert.That(RunIdentity.Differences(older, now), Is.EqualTo(new[] { $"recipe: (unset) -> {Srn.PartialLabels.Methods.MethodCatalog.RecipeVersion("srn")}" }));
+    }
+
+    [Test]
     public void Every_setting_formats_to_text_that_parses_back_to_the_same_value()
     {
         var config = new RunConfiguration
