@@ -40,9 +40,6 @@ internal sealed class RunWorkerProcess : IDisposable
         exited = process.WaitForExitAsync().ContinueWith(_ => Exit(), TaskScheduler.Default);
     }
 
-    /// <summary>The run being trained, or null when idle.</summary>
-    public string? RunId { get; private set; }
-
     /// <summary>The child's <c>error:</c> line (without the prefix), else its last stderr line, else null.</summary>
     public string? ErrorLine
     {
@@ -105,7 +102,6 @@ internal sealed class RunWorkerProcess : IDisposable
 
             current = done;
             onProgress = progress;
-            RunId = runId;
         }
 
         process.StandardInput.WriteLine(runId);
@@ -203,7 +199,6 @@ internal sealed class RunWorkerProcess : IDisposable
                 done = current;
                 current = null;
                 onProgress = null;
-                RunId = null;
             }
 
             done?.TrySetResult(line[DonePrefix.Length..]);

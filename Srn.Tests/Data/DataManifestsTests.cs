@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Srn.Data;
+using Srn.Tests.TestSupport;
 
 namespace Srn.Tests.Data;
 
@@ -12,7 +13,7 @@ namespace Srn.Tests.Data;
 [TestFixture]
 public sealed partial class DataManifestsTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "data-manifests");
+    private static readonly string Folder = Path.Combine(Repository.Root(), "data-manifests");
 
     private string dir = null!;
 
@@ -180,19 +181,6 @@ public sealed partial class DataManifestsTests
 
     private static List<string> ClassList(string dataset) =>
         [.. File.ReadAllText(Path.Combine(Folder, dataset, "classes.txt")).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Srn.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no Srn.sln above {AppContext.BaseDirectory}");
-    }
 
     // A row of the README's summary table: "| [x/classes.txt](x/classes.txt) | 80 |".
     [GeneratedRegex(@"\| \[([a-z0-9-]+)/classes\.txt\]\(\1/classes\.txt\) \| (\d+) \|")]

@@ -1,5 +1,6 @@
 using Srn.Experiments.Sweep;
 using Srn.PartialLabels.Runs;
+using Srn.Tests.TestSupport;
 
 namespace Srn.Tests.Experiments;
 
@@ -45,7 +46,7 @@ public sealed class PresetTests
     [Test]
     public void The_embedded_presets_are_the_files_of_data_manifests_presets()
     {
-        var folder = Path.Combine(RepositoryRoot(), "data-manifests", "presets");
+        var folder = Path.Combine(Repository.Root(), "data-manifests", "presets");
         var files = Directory.GetFiles(folder, "*.yaml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray();
         Assert.That(files, Is.EqualTo(PaperPresets.Where(n => n != "paper").Order(StringComparer.Ordinal).ToArray()));
     }
@@ -53,17 +54,4 @@ public sealed class PresetTests
     [Test]
     public void An_unknown_preset_lists_the_known_ones() =>
         Assert.That(() => SweepConfig.FromPreset("dsrb-imagenet"), Throws.InstanceOf<RunConfigurationException>().With.Message.Contain("dsrb-coco").And.Message.Contain("quick"));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Srn.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no Srn.sln above {AppContext.BaseDirectory}");
-    }
 }

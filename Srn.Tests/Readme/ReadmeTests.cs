@@ -1,5 +1,6 @@
 using MyResearch;
 using Srn.Data;
+using Srn.Tests.TestSupport;
 
 namespace Srn.Tests.Readme;
 
@@ -10,8 +11,8 @@ public sealed class ReadmeTests
     [Test]
     public void ReadmeShowsTheCompiledTourVerbatim()
     {
-        var readme = Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")));
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "Srn.Tests", "Readme", "ReadmeExample.cs"));
+        var readme = Normalize(File.ReadAllText(Path.Combine(Repository.Root(), "README.md")));
+        var source = File.ReadAllText(Path.Combine(Repository.Root(), "Srn.Tests", "Readme", "ReadmeExample.cs"));
         var start = source.IndexOf("#region readme", StringComparison.Ordinal);
         var end = source.IndexOf("#endregion", StringComparison.Ordinal);
         Assert.That(start, Is.GreaterThan(0).And.LessThan(end));
@@ -36,17 +37,4 @@ public sealed class ReadmeTests
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Srn.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no Srn.sln above {AppContext.BaseDirectory}");
-    }
 }
